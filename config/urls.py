@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("disputes.urls")),
+    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("beheer/", admin.site.urls),
+]
+admin.site.site_header = "Geschilbeslechting prestatieafspraken - beheer"
+admin.site.site_title = "Geschilbeslechting beheer"

@@ -1,0 +1,372 @@
+"""The dispute (geschil), its parties, points, recusals and stored deadlines.
+
+``Dispute.state`` is the legal state. It changes only through the ``@transition`` methods below,
+which are pure: they check guards on the dispute's own data and set its fields. Saving, the audit
+event and side effects are the services' job (disputes/services/).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from .. import guards
+from ..states import REMEDY_RETURN_STATES, TRANSITIONS, DisputeState
+from .agreement import LocalAgreement
+from .party import Organisation, StaffRole
+
+
+class DisputeKind(models.TextChoices):
+    TOTSTANDKOMING = "totstandkoming", _("Totstandkoming van prestatieafspraken")
+    NAKOMING = "nakoming", _("Nakoming van prestatieafspraken")
+
+
+class PartyRole(models.TextChoices):
+    APPLICANT = "applicant", _("Verzoeker")
+    RESPONDENT = "respondent", _("Verweerder")
+
+
+class DisputeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DisputeQuerySet":
+        """The disputes ``user`` may see at all; everything else is a 404 (quality.md, Access).
+
+        Staff see every submitted case, except commission members who declared a conflict of
+        interest. Party members see the cases of their organisations; a draft only its applicants.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        roles = set(user.groups.values_list("name", flat=True))
+        staff = Q(pk__in=[])
+        if roles & {StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL} or user.is_superuser:
+            staff = ~Q(state=DisputeState.DRAFT)
+        elif roles & {StaffRole.COMMISSION_CHAIR, StaffRole.COMMISSION_MEMBER}:
+            staff = ~Q(state=DisputeState.DRAFT) & ~Q(recusals__user=user)
+        org_ids = list(user.memberships.values_list("organisation_id", flat=True))
+        applicant = Q(parties__organisation_id__in=org_ids, parties__role=PartyRole.APPLICANT)
+        respondent = Q(parties__organisation_id__in=org_ids, parties__role=PartyRole.RESPONDENT) & ~Q(
+            state=DisputeState.DRAFT
+        )
+        visible_ids = self.model.objects.filter(staff | applicant | respondent).values("pk")
+        return self.filter(pk__in=visible_ids)
+
+
+def _t(name: str) -> dict:
+    """The decorator arguments of a transition, from the table in states.py."""
+    spec = TRANSITIONS[name]
+    target = spec.target
+    if target == "return":
+        target = RETURN_VALUE(*REMEDY_RETURN_STATES)
+    return {"field": "state", "source": list(spec.sources), "target": target}
+
+
+class Dispute(ConcurrentTransitionMixin, models.Model):
+    """A geschil put to the Minister under Woningwet art. 44, from draft to closed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case_number = models.CharField(_("zaaknummer"), max_length=20, unique=True, null=True, blank=True)
+    kind = models.CharField(_("soort geschil"), max_length=20, choices=DisputeKind.choices)
+    rule_set = models.CharField(_("regelset"), max_length=40)
+    agreement = models.ForeignKey(
+        LocalAgreement, on_delete=models.PROTECT, related_name="disputes", verbose_name=_("prestatieafspraken")
+    )
+    organisations = models.ManyToManyField(Organisation, through="DisputeParty", related_name="disputes")
+    arose_on = models.DateField(_("geschil ontstaan op"), null=True, blank=True)
+    title = models.CharField(_("korte omschrijving"), max_length=200, blank=True)
+
+    state = FSMField(_("status"), max_length=32, choices=DisputeState.choices, default=DisputeState.DRAFT,
+                     protected=True)
+    #: Incremented by every service that changes the case; forms send the version they showed so a
+    #: stale form is refused as "changed by someone else".
+    version = models.PositiveIntegerField(default=1)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("aangemaakt op"))
+    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("uitspraak op"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+
+    remedy_return_state = models.CharField(max_length=32, blank=True, choices=DisputeState.choices)
+    remedy_supplied = models.BooleanField(_("verzuim hersteld"), null=True, blank=True)
+    efforts_sufficient = models.BooleanField(_("inspanningen voldoende"), null=True, blank=True)
+    efforts_reason = models.TextField(_("motivering toets inspanningen"), blank=True, max_length=10000)
+    hearing_skipped_reason = models.TextField(_("reden schriftelijke behandeling"), blank=True, max_length=10000)
+    inadmissibility_reasons = models.JSONField(_("redenen niet-ontvankelijkheid"), default=list, blank=True)
+    decision_drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("uitspraak opgesteld door"),
+    )
+    decision_adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("uitspraak vastgesteld door"),
+    )
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        verbose_name = _("geschil")
+        verbose_name_plural = _("geschillen")
+        permissions = [("view_all_disputes", "Kan alle geschillen zien")]
+
+    def __str__(self) -> str:
+        return self.case_number or _("concept %(id)s") % {"id": str(self.pk)[:8]}
+
+    # -- transitions (pure: guards and own fields only) -------------------------------------------
+    @transition(**_t("submit"), conditions=[guards.can_be_submitted])
+    def submit(self, *, submitted_at, case_number: str) -> None:
+        self.submitted_at = submitted_at
+        self.case_number = case_number
+
+    @transition(**_t("start_review"))
+    def start_review(self) -> None:
+        pass
+
+    @transition(**_t("request_remedy"))
+    def request_remedy(self) -> None:
+        self.remedy_return_state = self.state
+        self.remedy_supplied = None
+
+    @transition(**_t("supply_remedy"))
+    def supply_remedy(self) -> str:
+        self.remedy_supplied = True
+        return self.remedy_return_state
+
+    @transition(**_t("lapse_remedy"))
+    def lapse_remedy(self) -> str:
+        self.remedy_supplied = False
+        return self.remedy_return_state
+
+    @transition(**_t("pass_admissibility"), conditions=[guards.admissibility_complete])
+    def pass_admissibility(self) -> None:
+        pass
+
+    @transition(**_t("accept"), conditions=[guards.efforts_sufficient])
+    def accept(self) -> None:
+        pass
+
+    @transition(**_t("declare_inadmissible"))
+    def declare_inadmissible(self, *, reasons: list[str], decided_at, adopted_by) -> None:
+        self.inadmissibility_reasons = list(reasons)
+        self.decided_at = decided_at
+        self.decision_adopted_by = adopted_by
+
+    @transition(**_t("close_responses"))
+    def close_responses(self) -> None:
+        pass
+
+    @transition(**_t("request_information"))
+    def request_information(self) -> None:
+        pass
+
+    @transition(**_t("schedule_hearing"))
+    def schedule_hearing(self) -> None:
+        pass
+
+    @transition(**_t("record_hearing"))
+    def record_hearing(self) -> None:
+        pass
+
+    @transition(**_t("skip_hearing"))
+    def skip_hearing(self, *, reason: str) -> None:
+        self.hearing_skipped_reason = reason
+
+    @transition(**_t("issue_advice"), conditions=[guards.advice_complete])
+    def issue_advice(self) -> None:
+        pass
+
+    @transition(**_t("decide"), conditions=[guards.decision_complete])
+    def decide(self, *, decided_at, adopted_by) -> None:
+        self.decided_at = decided_at
+        self.decision_adopted_by = adopted_by
+
+    @transition(**_t("extend_decision_term"))
+    def extend_decision_term(self) -> None:
+        pass
+
+    @transition(**_t("withdraw"))
+    def withdraw(self, *, at) -> None:
+        self.ended_at = at
+
+    @transition(**_t("settle"))
+    def settle(self, *, at) -> None:
+        self.ended_at = at
+
+    @transition(**_t("close"))
+    def close(self, *, at) -> None:
+        self.ended_at = at
+
+    # -- reading helpers ---------------------------------------------------------------------------
+    def organisation_ids(self, role: str | None = None) -> set:
+        parties = self.parties.all()
+        return {p.organisation_id for p in parties if role is None or p.role == role}
+
+
+class DisputeParty(models.Model):
+    """An organisation's part in a dispute: applicant (verzoeker) or respondent (verweerder)."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="dispute_parties")
+    role = models.CharField(_("rol"), max_length=20, choices=PartyRole.choices)
+    responded_at = models.DateTimeField(_("verweer ingediend op"), null=True, blank=True)
+    late_response_allowed = models.BooleanField(_("te laat verweer toegestaan"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dispute", "organisation"], name="one_role_per_organisation")
+        ]
+        ordering = ["role", "organisation__name"]
+        verbose_name = _("partij")
+        verbose_name_plural = _("partijen")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class Admissibility(models.TextChoices):
+    PENDING = "pending", _("Nog niet beoordeeld")
+    ADMISSIBLE = "admissible", _("Ontvankelijk")
+    INADMISSIBLE = "inadmissible", _("Niet-ontvankelijk")
+
+
+class InadmissibilityReason(models.TextChoices):
+    A1 = "A1", _("A1 buiten de termijn of buiten het tijdvak ingediend")
+    A2 = "A2", _("A2 gaat niet over prestatieafspraken")
+    A3 = "A3", _("A3 gaat over de inhoud van gemeentelijk beleid")
+    A4 = "A4", _("A4 nakoming onder een regelset zonder nakoming")
+    A5 = "A5", _("A5 geen volledige impasse")
+    A6 = "A6", _("A6 onvoldoende eigen inspanningen")
+    A7 = "A7", _("A7 geen woonvisie of volkshuisvestingsbeleid")
+    A8 = "A8", _("A8 onvolledig en niet hersteld")
+    A9 = "A9", _("A9 verzoeker is geen bevoegde partij")
+
+
+class Finding(models.TextChoices):
+    UPHELD = "upheld", _("Gegrond")
+    REJECTED = "rejected", _("Ongegrond")
+    MANIFESTLY_UNREASONABLE = "manifestly_unreasonable", _("Kennelijk onredelijk")
+    NOT_MANIFESTLY_UNREASONABLE = "not_manifestly_unreasonable", _("Niet kennelijk onredelijk")
+
+
+class DisputePoint(models.Model):
+    """One geschilpunt: positions, admissibility, the commission's advice, the Minister's decision."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="points")
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    key = models.SlugField(_("sleutel"), max_length=40, help_text=_("korte naam, uniek binnen het geschil"))
+    title = models.CharField(_("geschilpunt"), max_length=300)
+
+    admissibility = models.CharField(
+        _("ontvankelijkheid"), max_length=16, choices=Admissibility.choices, default=Admissibility.PENDING
+    )
+    inadmissibility_reasons = models.JSONField(_("redenen"), default=list, blank=True)
+    admissibility_note = models.TextField(_("toelichting ontvankelijkheid"), blank=True, max_length=10000)
+
+    advice_finding = models.CharField(_("bevinding advies"), max_length=32, choices=Finding.choices, blank=True)
+    advice_recommendation = models.TextField(_("aanbeveling"), blank=True, max_length=20000)
+
+    decision_follows_advice = models.BooleanField(_("volgt het advies"), null=True, blank=True)
+    decision_finding = models.CharField(_("beslissing"), max_length=32, choices=Finding.choices, blank=True)
+    decision_reason = models.TextField(_("motivering afwijking"), blank=True, max_length=20000)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispute", "number"], name="unique_point_number"),
+            models.UniqueConstraint(fields=["dispute", "key"], name="unique_point_key"),
+        ]
+        verbose_name = _("geschilpunt")
+        verbose_name_plural = _("geschilpunten")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class PointPosition(models.Model):
+    """A party's position (standpunt) on a dispute point."""
+
+    point = models.ForeignKey(DisputePoint, on_delete=models.CASCADE, related_name="positions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("standpunt"), max_length=20000)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "organisation"], name="one_position_per_party_per_point")
+        ]
+        verbose_name = _("standpunt")
+        verbose_name_plural = _("standpunten")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.text[:60]}"
+
+
+class Recusal(models.Model):
+    """A commission member's declared conflict of interest: from then on they see nothing of the case."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="recusals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recusals")
+    reason = models.TextField(_("reden"), max_length=2000)
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dispute", "user"], name="one_recusal_per_member")]
+        verbose_name = _("verschoning")
+        verbose_name_plural = _("verschoningen")
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.dispute}"
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number issued per year; read and incremented under a row lock, never MAX()+1."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class DeadlineKind(models.TextChoices):
+    FILING = "filing", _("Indieningstermijn")
+    REMEDY = "remedy", _("Hersteltermijn")
+    RESPONSE = "response", _("Verweertermijn")
+    INFORMATION = "information", _("Termijn inlichtingen")
+    DECISION = "decision", _("Beslistermijn")
+    OBJECTION = "objection", _("Bezwaartermijn")
+
+
+class Deadline(models.Model):
+    """A deadline of a case, stored with the explanation of how its due date was reached."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(_("termijn"), max_length=16, choices=DeadlineKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("voor partij"),
+    )
+    starts_on = models.DateField(_("aanvang"))
+    nominal_end = models.DateField(_("nominaal einde"))
+    due = models.DateField(_("uiterste datum"))
+    explanation = models.JSONField(_("toelichting"), default=list)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["kind", "closed_at", "due"])]
+        verbose_name = _("termijn")
+        verbose_name_plural = _("termijnen")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due:%d-%m-%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

@@ -1,0 +1,165 @@
+"""Case documents: bundles per procedural step, immutable once submitted, kept in private storage."""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..errors import ImmutableRecord
+from .agreement import EffortEntry
+from .dispute import Dispute
+from .party import Organisation
+
+
+def private_storage():
+    return storages["private"]
+
+
+def generated_name(instance, filename: str) -> str:
+    """Files are stored under a random name; the user's filename is display metadata only."""
+    return f"documents/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+
+
+class Step(models.TextChoices):
+    """Procedural steps; each step's documents form a bundle (procedure.md §8), in this order."""
+
+    FILING = "filing", _("Indiening")
+    REGISTRATION = "registration", _("Registratie")
+    ADMISSIBILITY = "admissibility", _("Ontvankelijkheid")
+    RESPONSE = "response", _("Verweer en schriftelijke ronde")
+    HEARING = "hearing", _("Hoorzitting")
+    TERM = "term", _("Termijnen")
+    ADVICE = "advice", _("Advies")
+    DECISION = "decision", _("Bindende uitspraak")
+    CLOSING = "closing", _("Afsluiting")
+    DOSSIER = "dossier", _("Dossier")
+
+
+class DocumentType(models.TextChoices):
+    BOD = "bod", _("Bod")
+    INDICATIE_MIDDELEN = "indicatie_middelen", _("Indicatie middelen")
+    WOONVISIE = "woonvisie", _("Woonvisie / volkshuisvestingsbeleid")
+    UITNODIGING_OVERLEG = "uitnodiging_overleg", _("Uitnodiging tot overleg")
+    VERSLAG_OVERLEG = "verslag_overleg", _("Verslag overleg")
+    PROCESAFSPRAKEN = "procesafspraken", _("Procesafspraken")
+    CONCEPT_PRESTATIEAFSPRAKEN = "concept_prestatieafspraken", _("Concept-prestatieafspraken")
+    CORRESPONDENTIE = "correspondentie", _("Correspondentie")
+    VERSLAG_MEDIATION = "verslag_mediation", _("Verslag mediation")
+    ONDERTEKENDE_PRESTATIEAFSPRAKEN = "ondertekende_prestatieafspraken", _("Ondertekende prestatieafspraken")
+    MONITOR = "monitor", _("Monitor / jaarverantwoording")
+    INGEBREKESTELLING = "ingebrekestelling", _("Ingebrekestelling")
+    REACTIE_WEDERPARTIJ = "reactie_wederpartij", _("Reactie wederpartij")
+    VERZOEK = "verzoek", _("Verzoek tot geschilbeslechting")
+    MACHTIGING = "machtiging", _("Machtiging")
+    ONTVANGSTBEVESTIGING = "ontvangstbevestiging", _("Ontvangstbevestiging")
+    VERZOEK_HERSTEL = "verzoek_herstel", _("Verzoek herstel verzuim")
+    AANVULLING = "aanvulling", _("Aanvulling")
+    MEDEDELING_ONTVANKELIJKHEID = "mededeling_ontvankelijkheid", _("Mededeling (niet-)ontvankelijkheid")
+    VERWEERSCHRIFT = "verweerschrift", _("Verweerschrift")
+    REPLIEK = "repliek", _("Repliek")
+    DUPLIEK = "dupliek", _("Dupliek")
+    VRAAG_INLICHTINGEN = "vraag_inlichtingen", _("Vraag om inlichtingen")
+    ANTWOORD = "antwoord", _("Antwoord")
+    UITNODIGING_HOORZITTING = "uitnodiging_hoorzitting", _("Uitnodiging hoorzitting")
+    VERSLAG_HOORZITTING = "verslag_hoorzitting", _("Verslag hoorzitting")
+    VERLENGINGSBERICHT = "verlengingsbericht", _("Verlengingsbericht")
+    ADVIES = "advies", _("Advies adviescommissie")
+    AANBIEDINGSBRIEF = "aanbiedingsbrief", _("Aanbiedingsbrief")
+    BINDENDE_UITSPRAAK = "bindende_uitspraak", _("Bindende uitspraak")
+    INTREKKING = "intrekking", _("Intrekking")
+    VASTSTELLINGSOVEREENKOMST = "vaststellingsovereenkomst", _("Vaststellingsovereenkomst")
+    PUBLICATIE = "publicatie", _("Publicatie")
+    OVERIG = "overig", _("Overig")
+
+
+class Confidentiality(models.TextChoices):
+    PARTIES = "parties", _("Partijen en medewerkers")
+    COMMISSION = "commission", _("Alleen medewerkers en adviescommissie")
+    INTERNAL = "internal", _("Alleen ministerie")
+
+
+class Bundle(models.Model):
+    """The documents of one step of one case (e.g. the filing, one remedy round, the decision)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="bundles")
+    step = models.CharField(_("stap"), max_length=20, choices=Step.choices)
+    sequence = models.PositiveSmallIntegerField(_("volgnummer"), default=1)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispute", "step", "sequence"], name="unique_bundle_per_step")
+        ]
+        verbose_name = _("bundel")
+        verbose_name_plural = _("bundels")
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} {self.sequence}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def delete(self):
+        raise ImmutableRecord(_("Documenten worden nooit verwijderd."))
+
+
+class Document(models.Model):
+    """A file in a bundle. After submission it never changes; a correction is a new version."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    #: A document belongs to a case's bundle, or (before any case exists) to an effort-log entry.
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, null=True, blank=True, related_name="documents")
+    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, null=True, blank=True, related_name="documents")
+    doc_type = models.CharField(_("soort document"), max_length=40, choices=DocumentType.choices)
+    display_name = models.CharField(_("bestandsnaam"), max_length=200)
+    file = models.FileField(storage=private_storage, upload_to=generated_name, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(_("grootte"))
+    content_type = models.CharField(_("bestandstype"), max_length=100)
+    page_count = models.PositiveIntegerField(_("pagina's"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="documents",
+        verbose_name=_("organisatie"),
+    )
+    confidentiality = models.CharField(
+        _("vertrouwelijkheid"), max_length=16, choices=Confidentiality.choices, default=Confidentiality.PARTIES
+    )
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",
+        verbose_name=_("vervangt"),
+    )
+    effort_entry = models.ForeignKey(
+        EffortEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    uploaded_at = models.DateTimeField(_("geüpload op"))
+    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(dispute__isnull=False, bundle__isnull=False) | models.Q(effort_entry__isnull=False)
+                ),
+                name="document_belongs_to_case_or_effort_entry",
+            )
+        ]
+        verbose_name = _("document")
+        verbose_name_plural = _("documenten")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and type(self).objects.filter(pk=self.pk, submitted_at__isnull=False).exists():
+            raise ImmutableRecord(_("Een ingediend document kan niet meer worden gewijzigd."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord(_("Documenten worden nooit verwijderd."))

@@ -1,0 +1,65 @@
+"""Party organisations (gemeente, woningcorporatie, huurdersorganisatie, bewonerscommissie) and staff."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    GEMEENTE = "gemeente", _("Gemeente")
+    WONINGCORPORATIE = "woningcorporatie", _("Woningcorporatie")
+    HUURDERSORGANISATIE = "huurdersorganisatie", _("Huurdersorganisatie")
+    BEWONERSCOMMISSIE = "bewonerscommissie", _("Bewonerscommissie")
+
+
+TENANT_KINDS = (OrganisationKind.HUURDERSORGANISATIE, OrganisationKind.BEWONERSCOMMISSIE)
+
+
+class Organisation(models.Model):
+    """A party organisation. Its members act for it; the organisation never comes from a form field."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("soort"), max_length=32, choices=OrganisationKind.choices)
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    email = models.EmailField(_("algemeen e-mailadres"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations", verbose_name=_("leden")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partijorganisatie")
+        verbose_name_plural = _("partijorganisaties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user acting for a party organisation (a user may belong to several)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    since = models.DateField(_("sinds"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership")]
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.organisation}"
+
+
+class StaffRole(models.TextChoices):
+    """Staff roles; each is a Django group of the same name (created by a data migration)."""
+
+    SECRETARY = "secretary", _("Secretaris")
+    COMMISSION_MEMBER = "commission_member", _("Lid adviescommissie")
+    COMMISSION_CHAIR = "commission_chair", _("Voorzitter adviescommissie")
+    MINISTER_OFFICIAL = "minister_official", _("Ambtenaar namens de Minister")
+
+
+COMMISSION_ROLES = (StaffRole.COMMISSION_MEMBER, StaffRole.COMMISSION_CHAIR)

@@ -1,0 +1,145 @@
+"""Who may do what on which case. Per-object rules live here and nowhere else.
+
+Every rule is a plain predicate ``can_<verb>(user, dispute) -> bool``; ``require`` turns a False
+into a ``NotPermitted``. Views load cases through ``get_dispute_for_user_or_404`` so a case the user
+may not see answers exactly like a case that does not exist.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .errors import NotPermitted
+from .models import Dispute, PartyRole, StaffRole
+from .states import TRANSITIONS, Actor
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    if not allowed:
+        raise NotPermitted(message or _("U heeft geen toestemming voor deze handeling."))
+
+
+def roles(user) -> set[str]:
+    """The staff roles (group names) of a user; cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_dispute_roles"):
+        user._dispute_roles = set(user.groups.values_list("name", flat=True))
+    return user._dispute_roles
+
+
+def has_role(user, *wanted: str) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def is_staff_member(user) -> bool:
+    return has_role(user, *StaffRole.values)
+
+
+def organisation_ids(user) -> set:
+    if user is None or not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_dispute_org_ids"):
+        user._dispute_org_ids = set(user.memberships.values_list("organisation_id", flat=True))
+    return user._dispute_org_ids
+
+
+def party_organisations(user, dispute: Dispute, role: str) -> set:
+    """The user's organisations that are ``role`` (applicant/respondent) in this dispute."""
+    return organisation_ids(user) & dispute.organisation_ids(role)
+
+
+def is_applicant(user, dispute: Dispute) -> bool:
+    return bool(party_organisations(user, dispute, PartyRole.APPLICANT))
+
+
+def is_respondent(user, dispute: Dispute) -> bool:
+    return bool(party_organisations(user, dispute, PartyRole.RESPONDENT))
+
+
+def can_view_dispute(user, dispute: Dispute) -> bool:
+    return Dispute.objects.visible_to(user).filter(pk=dispute.pk).exists()
+
+
+def get_dispute_for_user_or_404(user, **lookup) -> Dispute:
+    """The case, loaded through the user's visible queryset; 404 when absent or not theirs."""
+    try:
+        return Dispute.objects.visible_to(user).get(**lookup)
+    except (Dispute.DoesNotExist, ValueError) as exc:
+        raise Http404(_("Geschil niet gevonden.")) from exc
+
+
+#: The staff role that fires each staff transition (procedure.md §5, column "who").
+_ACTOR_ROLES = {
+    Actor.SECRETARY: (StaffRole.SECRETARY,),
+    Actor.COMMISSION_CHAIR: (StaffRole.COMMISSION_CHAIR,),
+    Actor.MINISTER_OFFICIAL: (StaffRole.MINISTER_OFFICIAL,),
+    # System transitions run from the periodic task (actor None); the secretary may trigger them by
+    # hand once their condition holds (e.g. close the response round after the deadline).
+    Actor.SYSTEM: (StaffRole.SECRETARY,),
+}
+
+
+def can_fire(user, dispute: Dispute, transition: str) -> bool:
+    """Whether ``user`` (None = the system) may fire ``transition`` on ``dispute`` at all."""
+    actor = TRANSITIONS[transition].actor
+    if user is None:
+        return actor == Actor.SYSTEM
+    if not user.is_active:
+        return False
+    if actor == Actor.APPLICANT:
+        return is_applicant(user, dispute)
+    if actor == Actor.RESPONDENT:
+        return is_respondent(user, dispute)
+    if not can_view_dispute(user, dispute):
+        return False
+    return has_role(user, *_ACTOR_ROLES[actor])
+
+
+def can_respond(user, dispute: Dispute) -> bool:
+    return user is not None and is_respondent(user, dispute)
+
+
+def can_upload(user, dispute: Dispute) -> bool:
+    """Parties add documents to their own case; staff to any case they can see."""
+    if user is None:
+        return False
+    if is_applicant(user, dispute) or is_respondent(user, dispute):
+        return True
+    return has_role(user, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL, StaffRole.COMMISSION_CHAIR) and (
+        can_view_dispute(user, dispute)
+    )
+
+
+def can_assess(user, dispute: Dispute) -> bool:
+    """Admissibility per point and the effort review: the secretary."""
+    return user is not None and has_role(user, StaffRole.SECRETARY) and can_view_dispute(user, dispute)
+
+
+def can_advise(user, dispute: Dispute) -> bool:
+    return user is not None and has_role(user, StaffRole.COMMISSION_CHAIR) and can_view_dispute(user, dispute)
+
+
+def can_decide(user, dispute: Dispute) -> bool:
+    return user is not None and has_role(user, StaffRole.MINISTER_OFFICIAL) and can_view_dispute(user, dispute)
+
+
+def can_recuse(user, dispute: Dispute) -> bool:
+    return (
+        user is not None
+        and has_role(user, StaffRole.COMMISSION_MEMBER, StaffRole.COMMISSION_CHAIR)
+        and can_view_dispute(user, dispute)
+    )
+
+
+def can_record_effort(user, agreement) -> bool:
+    """Any member of a party to the overleg may keep its effort log."""
+    return user is not None and bool(organisation_ids(user) & agreement.party_ids())
+
+
+def visible_confidentialities(user, dispute: Dispute) -> tuple[str, ...]:
+    """Which document confidentiality levels the user may see on a case they can see."""
+    if has_role(user, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL) or user.is_superuser:
+        return ("parties", "commission", "internal")
+    if has_role(user, StaffRole.COMMISSION_MEMBER, StaffRole.COMMISSION_CHAIR):
+        return ("parties", "commission")
+    return ("parties",)

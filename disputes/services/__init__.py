@@ -1,0 +1,75 @@
+"""The only code that changes cases and their documents. Views, flows, tasks, admin actions and
+management commands call these functions; each is atomic, keyword-only and takes the acting user
+(None for the system).
+"""
+
+from .decision import (
+    dispute_close,
+    dispute_decide,
+    dispute_draft_decision,
+    dispute_extend_decision_term,
+    dispute_issue_advice,
+    dispute_recuse,
+    dispute_settle,
+    point_advise,
+    point_decide,
+)
+from .documents import document_upload
+from .enforcement import enforce_deadlines
+from .filing import dispute_file, dispute_submit, dispute_withdraw, effort_record
+from .proceedings import (
+    dispute_allow_late_response,
+    dispute_close_responses,
+    dispute_record_hearing,
+    dispute_request_information,
+    dispute_respond,
+    dispute_schedule_hearing,
+    dispute_skip_hearing,
+    point_by_key,
+)
+from .review import (
+    dispute_accept,
+    dispute_assess_efforts,
+    dispute_declare_inadmissible,
+    dispute_lapse_remedy,
+    dispute_pass_admissibility,
+    dispute_request_remedy,
+    dispute_start_review,
+    dispute_supply_remedy,
+    point_decide_admissibility,
+)
+
+#: The service that runs each transition of states.TRANSITIONS (checked by a test).
+TRANSITION_SERVICES = {
+    "submit": dispute_submit,
+    "start_review": dispute_start_review,
+    "request_remedy": dispute_request_remedy,
+    "supply_remedy": dispute_supply_remedy,
+    "lapse_remedy": dispute_lapse_remedy,
+    "pass_admissibility": dispute_pass_admissibility,
+    "accept": dispute_accept,
+    "declare_inadmissible": dispute_declare_inadmissible,
+    "close_responses": dispute_close_responses,
+    "request_information": dispute_request_information,
+    "schedule_hearing": dispute_schedule_hearing,
+    "record_hearing": dispute_record_hearing,
+    "skip_hearing": dispute_skip_hearing,
+    "issue_advice": dispute_issue_advice,
+    "decide": dispute_decide,
+    "extend_decision_term": dispute_extend_decision_term,
+    "withdraw": dispute_withdraw,
+    "settle": dispute_settle,
+    "close": dispute_close,
+}
+
+__all__ = [
+    "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_assess_efforts",
+    "dispute_close", "dispute_close_responses", "dispute_decide", "dispute_declare_inadmissible",
+    "dispute_draft_decision", "dispute_extend_decision_term", "dispute_file", "dispute_issue_advice",
+    "dispute_lapse_remedy", "dispute_pass_admissibility", "dispute_recuse", "dispute_record_hearing",
+    "dispute_request_information", "dispute_request_remedy", "dispute_respond", "dispute_schedule_hearing",
+    "dispute_settle", "dispute_skip_hearing", "dispute_start_review", "dispute_submit", "dispute_supply_remedy",
+    "dispute_withdraw", "document_upload", "enforce_deadlines", "effort_record", "point_advise", "point_by_key",
+    "point_decide",
+    "point_decide_admissibility",
+]

@@ -1,0 +1,114 @@
+"""The shared mechanics of every service: lock the case, check, transition, save, record."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
+
+from .. import clock, permissions
+from ..errors import Conflict, GuardFailed
+from ..guards import GUARD_PROBLEMS
+from ..models import Confidentiality, Dispute, DisputeEvent
+from ..states import TRANSITIONS, DisputeState
+
+
+def CONFLICT_MESSAGE() -> str:  # noqa: N802 - reads like the constant it stands for
+    return _("Het geschil is intussen door iemand anders gewijzigd. Bekijk de nieuwe stand en probeer het opnieuw.")
+
+
+def lock(dispute: Dispute, *, expected_version: int | None = None) -> Dispute:
+    """Re-read the case under a row lock (PostgreSQL) and refuse a stale form.
+
+    ``expected_version`` is the version the actor saw; a mismatch means someone else changed the
+    case in the meantime, which the actor must see before acting (HTTP 409).
+    """
+    locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(CONFLICT_MESSAGE())
+    return locked
+
+
+def save(dispute: Dispute) -> None:
+    """Save a changed case, bumping its version; a concurrent transition becomes a ``Conflict``."""
+    dispute.version += 1
+    try:
+        with transaction.atomic():
+            dispute.save()
+    except ConcurrentTransition as exc:
+        raise Conflict(CONFLICT_MESSAGE()) from exc
+
+
+def record(
+    dispute: Dispute,
+    *,
+    actor,
+    kind: str,
+    from_state: str = "",
+    to_state: str = "",
+    payload: dict | None = None,
+    visibility: str = Confidentiality.PARTIES,
+    organisation=None,
+) -> DisputeEvent:
+    """Append an event to the audit trail, in the caller's transaction."""
+    return DisputeEvent.objects.create(
+        dispute=dispute,
+        at=clock.now(),
+        actor=actor,
+        actor_organisation=organisation,
+        kind=kind,
+        from_state=from_state,
+        to_state=to_state,
+        payload=payload or {},
+        visibility=visibility,
+    )
+
+
+def state_label(state: str) -> str:
+    return str(DisputeState(state).label)
+
+
+def check_transition(dispute: Dispute, name: str) -> None:
+    """Refuse a transition that does not exist from the current state, or whose guard fails."""
+    method = getattr(dispute, name)
+    if not can_proceed(method, check_conditions=False):
+        raise TransitionNotAllowed(
+            _("'%(action)s' is niet mogelijk in de status '%(state)s'.")
+            % {"action": TRANSITIONS[name].label, "state": state_label(dispute.state)},
+            object=dispute,
+            method=method,
+        )
+    problems = GUARD_PROBLEMS.get(name, lambda d: [])(dispute)
+    if problems:
+        if name == "submit":
+            raise ValidationError(problems)
+        raise GuardFailed(problems, object=dispute, method=method)
+
+
+def fire(
+    dispute: Dispute,
+    name: str,
+    *,
+    actor,
+    payload: dict | None = None,
+    organisation=None,
+    visibility: str = Confidentiality.PARTIES,
+    **kwargs,
+) -> DisputeEvent:
+    """Run transition ``name`` on a locked case: permission, state, guard, save, audit event."""
+    permissions.require(permissions.can_fire(actor, dispute, name))
+    check_transition(dispute, name)
+    from_state = dispute.state
+    getattr(dispute, name)(**kwargs)
+    save(dispute)
+    return record(
+        dispute, actor=actor, kind=name, from_state=from_state, to_state=dispute.state, payload=payload,
+        organisation=organisation, visibility=visibility,
+    )
+
+
+def on_commit_notify(event: DisputeEvent) -> None:
+    """Tell the parties about an event once the transaction has committed."""
+    from ..tasks import notify_event
+
+    event_id = event.pk
+    transaction.on_commit(lambda: notify_event.delay(event_id=event_id))

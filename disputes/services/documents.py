@@ -1,0 +1,137 @@
+"""Adding documents to a case: checked, hashed, stored privately, immutable once submitted."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import clock, permissions
+from ..models import Bundle, Confidentiality, Dispute, Document, DocumentType, StaffRole, Step
+from ..uploads import check_upload
+from ._core import lock, record
+
+#: Which step's bundle a document lands in when the caller does not say (procedure.md §8).
+STEP_OF_STATE = {
+    "draft": Step.FILING,
+    "submitted": Step.REGISTRATION,
+    "admissibility_review": Step.ADMISSIBILITY,
+    "awaiting_remedy": Step.ADMISSIBILITY,
+    "effort_review": Step.ADMISSIBILITY,
+    "awaiting_response": Step.RESPONSE,
+    "exchange": Step.RESPONSE,
+    "hearing_scheduled": Step.HEARING,
+    "deliberation": Step.ADVICE,
+    "advice_issued": Step.DECISION,
+    "decided": Step.CLOSING,
+    "withdrawn": Step.CLOSING,
+    "settled": Step.CLOSING,
+    "closed": Step.CLOSING,
+}
+
+
+def bundle_for(dispute: Dispute, step: str, *, new_round: bool = False) -> Bundle:
+    """The current bundle of a step, or a new one (a new round, e.g. a second remedy request)."""
+    latest = dispute.bundles.filter(step=step).order_by("-sequence").first()
+    if latest is not None and not new_round:
+        return latest
+    return Bundle.objects.create(
+        dispute=dispute, step=step, sequence=(latest.sequence + 1) if latest else 1, created_at=clock.now()
+    )
+
+
+def acting_organisation(actor, dispute: Dispute):
+    """The party organisation a user acts for on this case (from membership, never from input)."""
+    from ..models import Organisation
+
+    org_ids = permissions.organisation_ids(actor) & dispute.organisation_ids()
+    if not org_ids:
+        return None
+    return Organisation.objects.filter(pk__in=org_ids).order_by("name").first()
+
+
+def store_document(
+    *,
+    dispute: Dispute,
+    actor,
+    uploaded,
+    doc_type: str,
+    step: str | None = None,
+    confidentiality: str = Confidentiality.PARTIES,
+    supersedes: Document | None = None,
+    submitted: bool = True,
+) -> Document:
+    """Check and store one file on a case that the caller has already locked and authorised."""
+    if doc_type not in DocumentType.values:
+        raise ValidationError({"doc_type": _("Onbekende documentsoort: %(type)s") % {"type": doc_type}})
+    if confidentiality not in Confidentiality.values:
+        raise ValidationError({"confidentiality": _("Onbekende vertrouwelijkheid.")})
+    is_staff = permissions.is_staff_member(actor)
+    if not is_staff and confidentiality != Confidentiality.PARTIES:
+        raise ValidationError({"confidentiality": _("Partijen kunnen alleen documenten voor alle partijen indienen.")})
+    checked = check_upload(uploaded)
+    now = clock.now()
+    document = Document(
+        dispute=dispute,
+        bundle=bundle_for(dispute, step or STEP_OF_STATE[dispute.state]),
+        doc_type=doc_type,
+        display_name=checked.display_name,
+        sha256=checked.sha256,
+        size=checked.size,
+        content_type=checked.content_type,
+        page_count=checked.page_count,
+        uploaded_by=actor,
+        organisation=None if is_staff else acting_organisation(actor, dispute),
+        confidentiality=confidentiality,
+        supersedes=supersedes,
+        uploaded_at=now,
+        submitted_at=now if submitted and dispute.state != "draft" else None,
+    )
+    document.file.save("upload", ContentFile(checked.content), save=False)
+    stored_name = document.file.name
+    # The file is written before the row; if saving the row fails, remove the file again so no
+    # orphan is left behind (the row itself is rolled back with the transaction).
+    try:
+        document.save()
+        record(
+            dispute, actor=actor, kind="document_added", organisation=document.organisation,
+            payload={"document": str(document.pk), "type": doc_type, "name": document.display_name,
+                     "sha256": document.sha256},
+            visibility=confidentiality,
+        )
+    except Exception:
+        document.file.storage.delete(stored_name)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    dispute: Dispute,
+    actor,
+    uploaded,
+    doc_type: str,
+    confidentiality: str = Confidentiality.PARTIES,
+    supersedes: Document | None = None,
+) -> Document:
+    """A party or staff member adds a document to the current step of a case."""
+    dispute = lock(dispute)
+    permissions.require(permissions.can_upload(actor, dispute))
+    if dispute.state in ("decided", "withdrawn", "settled", "closed") and not permissions.has_role(
+        actor, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL
+    ):
+        raise ValidationError(_("Dit geschil is afgerond; er kunnen geen documenten meer worden toegevoegd."))
+    if supersedes is not None and supersedes.dispute_id != dispute.pk:
+        raise ValidationError({"supersedes": _("Het te vervangen document hoort niet bij dit geschil.")})
+    return store_document(
+        dispute=dispute, actor=actor, uploaded=uploaded, doc_type=doc_type, confidentiality=confidentiality,
+        supersedes=supersedes,
+    )
+
+
+def store_all(*, dispute: Dispute, actor, files, step: str | None = None, confidentiality=Confidentiality.PARTIES):
+    """Store several ``(doc_type, uploaded)`` pairs; used by services whose step carries documents."""
+    return [
+        store_document(dispute=dispute, actor=actor, uploaded=f, doc_type=t, step=step, confidentiality=confidentiality)
+        for t, f in files
+    ]

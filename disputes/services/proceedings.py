@@ -1,0 +1,172 @@
+"""The proceedings after acceptance: responses, the written round, information, the hearing."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import clock, permissions
+from ..errors import DeadlineError, GuardFailed
+from ..models import DeadlineKind, Dispute, DisputeParty, DisputePoint, PartyRole, PointPosition, Step
+from . import deadlines
+from ._core import fire, lock, on_commit_notify, record
+from .documents import store_all
+
+
+@transaction.atomic
+def dispute_respond(
+    *, dispute: Dispute, actor, documents=(), positions: dict[str, str] | None = None, expected_version=None
+) -> Dispute:
+    """A respondent files its verweer; the round closes by itself when the last respondent has filed."""
+    dispute = lock(dispute, expected_version=expected_version)
+    permissions.require(permissions.can_respond(actor, dispute))
+    if dispute.state != "awaiting_response":
+        from django_fsm import TransitionNotAllowed
+
+        raise TransitionNotAllowed(_("Verweer kan alleen worden ingediend zolang de verweerronde loopt."))
+    org_ids = permissions.party_organisations(actor, dispute, PartyRole.RESPONDENT)
+    party = (
+        DisputeParty.objects.select_for_update()
+        .filter(dispute=dispute, organisation_id__in=org_ids, responded_at__isnull=True)
+        .order_by("organisation__name")
+        .first()
+    )
+    if party is None:
+        raise ValidationError(_("Uw organisatie heeft al verweer ingediend."))
+    response = deadlines.open_deadline(dispute, DeadlineKind.RESPONSE)
+    if response is not None and clock.today() > response.due and not party.late_response_allowed:
+        raise DeadlineError(
+            _("De verweertermijn is verstreken op %(due)s. Vraag het secretariaat om te laat verweer toe te staan.")
+            % {"due": f"{response.due:%d-%m-%Y}"}
+        )
+    if not documents and not positions:
+        raise ValidationError(_("Voeg een verweerschrift toe of geef uw standpunt per geschilpunt."))
+    now = clock.now()
+    points = {p.key: p for p in dispute.points.all()}
+    for key, text in (positions or {}).items():
+        if key not in points:
+            raise ValidationError({"positions": _("Onbekend geschilpunt: %(key)s") % {"key": key}})
+        PointPosition.objects.update_or_create(
+            point=points[key], organisation=party.organisation, defaults={"text": text, "recorded_at": now}
+        )
+    store_all(dispute=dispute, actor=actor, files=documents, step=Step.RESPONSE)
+    party.responded_at = now
+    party.save(update_fields=["responded_at"])
+    dispute.version += 1
+    dispute.save(update_fields=["version"])
+    event = record(dispute, actor=actor, kind="responded", organisation=party.organisation)
+    on_commit_notify(event)
+    if not dispute.parties.filter(role=PartyRole.RESPONDENT, responded_at__isnull=True).exists():
+        _close_responses(dispute, actor=None, why="all_responded")
+    return dispute
+
+
+def _close_responses(dispute: Dispute, *, actor, why: str) -> None:
+    event = fire(dispute, "close_responses", actor=actor, payload={"why": why})
+    deadlines.close(deadlines.open_deadline(dispute, DeadlineKind.RESPONSE), note=why)
+    on_commit_notify(event)
+
+
+@transaction.atomic
+def dispute_close_responses(*, dispute: Dispute, actor=None, expected_version=None) -> Dispute:
+    """Close the response round once every respondent answered or its deadline has passed."""
+    dispute = lock(dispute, expected_version=expected_version)
+    permissions.require(permissions.can_fire(actor, dispute, "close_responses"))
+    response = deadlines.open_deadline(dispute, DeadlineKind.RESPONSE)
+    pending = dispute.parties.filter(role=PartyRole.RESPONDENT, responded_at__isnull=True).exists()
+    if dispute.state == "awaiting_response" and pending and response is not None and clock.today() <= response.due:
+        raise GuardFailed(
+            [_("De verweertermijn loopt nog tot en met %(due)s en niet alle verweerders hebben gereageerd.")
+             % {"due": f"{response.due:%d-%m-%Y}"}]
+        )
+    _close_responses(dispute, actor=actor, why="all_responded" if not pending else "deadline_passed")
+    return dispute
+
+
+@transaction.atomic
+def dispute_allow_late_response(*, dispute: Dispute, actor, organisation) -> None:
+    """The secretary lets one respondent file after the deadline."""
+    dispute = lock(dispute)
+    permissions.require(permissions.can_assess(actor, dispute))
+    updated = DisputeParty.objects.filter(
+        dispute=dispute, organisation=organisation, role=PartyRole.RESPONDENT
+    ).update(late_response_allowed=True)
+    if not updated:
+        raise ValidationError(_("Deze organisatie is geen verweerder in dit geschil."))
+    record(dispute, actor=actor, kind="late_response_allowed", payload={"organisation": organisation.name})
+
+
+@transaction.atomic
+def dispute_request_information(
+    *, dispute: Dispute, actor, party, question: str, deadline: date | None = None, documents=(),
+    expected_version=None,
+) -> Dispute:
+    """Ask one party a question, with its own deadline."""
+    dispute = lock(dispute, expected_version=expected_version)
+    permissions.require(permissions.can_fire(actor, dispute, "request_information"))
+    if party.pk not in dispute.organisation_ids():
+        raise ValidationError({"party": _("Deze organisatie is geen partij in dit geschil.")})
+    if not question.strip():
+        raise ValidationError({"question": _("Formuleer de vraag.")})
+    store_all(dispute=dispute, actor=actor, files=documents, step=Step.RESPONSE)
+    event = fire(dispute, "request_information", actor=actor, payload={"party": party.name, "question": question})
+    today = clock.today()
+    if deadline is None:
+        weeks = deadlines.rules_of(dispute).information_weeks
+        deadlines.set_term(dispute, DeadlineKind.INFORMATION, start=today, weeks=weeks, organisation=party,
+                           note=question[:300])
+    else:
+        deadlines.set_due_date(dispute, DeadlineKind.INFORMATION, start=today, due=deadline, organisation=party,
+                               note=question[:300])
+    on_commit_notify(event)
+    return dispute
+
+
+@transaction.atomic
+def dispute_schedule_hearing(
+    *, dispute: Dispute, actor, hearing_at: datetime, place: str = "", documents=(), expected_version=None
+) -> Dispute:
+    dispute = lock(dispute, expected_version=expected_version)
+    permissions.require(permissions.can_fire(actor, dispute, "schedule_hearing"))
+    if hearing_at <= clock.now():
+        raise ValidationError({"hearing_at": _("De hoorzitting moet in de toekomst liggen.")})
+    store_all(dispute=dispute, actor=actor, files=documents, step=Step.HEARING)
+    event = fire(
+        dispute, "schedule_hearing", actor=actor, payload={"hearing_at": hearing_at.isoformat(), "place": place}
+    )
+    on_commit_notify(event)
+    return dispute
+
+
+@transaction.atomic
+def dispute_record_hearing(*, dispute: Dispute, actor, documents=(), expected_version=None) -> Dispute:
+    """Record that the hearing took place; the minutes (verslag hoorzitting) are required."""
+    dispute = lock(dispute, expected_version=expected_version)
+    permissions.require(permissions.can_fire(actor, dispute, "record_hearing"))
+    has_minutes = any(t == "verslag_hoorzitting" for t, _f in documents) or dispute.documents.filter(
+        doc_type="verslag_hoorzitting"
+    ).exists()
+    if not has_minutes:
+        raise ValidationError({"documents": _("Voeg het verslag van de hoorzitting toe.")})
+    store_all(dispute=dispute, actor=actor, files=documents, step=Step.HEARING)
+    fire(dispute, "record_hearing", actor=actor)
+    return dispute
+
+
+@transaction.atomic
+def dispute_skip_hearing(*, dispute: Dispute, actor, reason: str, expected_version=None) -> Dispute:
+    """The chair decides on a written procedure instead of a hearing, with a reason."""
+    dispute = lock(dispute, expected_version=expected_version)
+    permissions.require(permissions.can_fire(actor, dispute, "skip_hearing"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Motiveer waarom er geen hoorzitting nodig is.")})
+    fire(dispute, "skip_hearing", actor=actor, reason=reason, payload={"reason": reason})
+    return dispute
+
+
+def point_by_key(dispute: Dispute, key: str) -> DisputePoint:
+    try:
+        return dispute.points.get(key=key)
+    except DisputePoint.DoesNotExist as exc:
+        raise ValidationError({"point": _("Onbekend geschilpunt: %(key)s") % {"key": key}}) from exc
