@@ -24,6 +24,10 @@ class RuleSet:
     response_weeks: int = 4
     information_weeks: int = 2
     objection_weeks: int = 6
+    #: parties are reminded this many working days before their deadline
+    party_reminder_working_days: int = 3
+    #: staff are warned when the decision deadline is this many working days away (or passed)
+    staff_warning_working_days: int = 10
     #: ministry window for totstandkoming filings: from (month, day) to (month, day), inclusive
     window: tuple[tuple[int, int], tuple[int, int]] | None = ((7, 1), (1, 29))
     notes: str = ""

@@ -4,14 +4,18 @@ Services schedule these with ``transaction.on_commit``. Every mail is recorded a
 ``Notification`` first (unique per event and recipient), so running a task twice sends nothing twice.
 """
 
+from datetime import date
+
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 
 from . import clock
+from .deadlines import format_date_nl
 from .models import DisputeEvent, Notification
 from .states import TRANSITIONS
 
@@ -20,11 +24,22 @@ NOTIFY_KINDS = set(TRANSITIONS) | {"responded"}
 
 
 def recipients_for(event: DisputeEvent) -> list[str]:
-    """Members of every party organisation of the case (never staff-only events)."""
-    if event.visibility != "parties" or event.kind not in NOTIFY_KINDS:
+    """Who hears about an event by e-mail.
+
+    An event with an ``audience`` (reminders) goes to the members of those organisations and the
+    holders of those staff roles; a party-visible transition goes to every member of every party.
+    """
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    audience = event.payload.get("audience")
+    if audience:
+        users = users.filter(
+            Q(memberships__organisation_id__in=audience.get("organisations", []))
+            | Q(groups__name__in=audience.get("roles", []))
+        )
+    elif event.visibility == "parties" and event.kind in NOTIFY_KINDS:
+        users = users.filter(memberships__organisation_id__in=event.dispute.organisation_ids())
+    else:
         return []
-    org_ids = event.dispute.organisation_ids()
-    users = get_user_model().objects.filter(memberships__organisation_id__in=org_ids, is_active=True).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
 
 
@@ -34,7 +49,13 @@ def notify_event(*, event_id: int) -> int:
     event = DisputeEvent.objects.select_related("dispute").filter(pk=event_id).first()
     if event is None:
         return 0
-    context = {"event": event, "dispute": event.dispute, "transition": TRANSITIONS.get(event.kind)}
+    due = event.payload.get("due")
+    context = {
+        "event": event,
+        "dispute": event.dispute,
+        "transition": TRANSITIONS.get(event.kind),
+        "due": format_date_nl(date.fromisoformat(due)) if due else "",
+    }
     subject = " ".join(render_to_string("emails/event_subject.txt", context).split())
     body = render_to_string("emails/event_body.txt", context)
     sent = 0

@@ -4,6 +4,7 @@ from .dispute import (
     CaseNumberCounter,
     Deadline,
     DeadlineKind,
+    DeadlineReminder,
     Dispute,
     DisputeKind,
     DisputeParty,
@@ -13,15 +14,16 @@ from .dispute import (
     PartyRole,
     PointPosition,
     Recusal,
+    ReminderKind,
 )
 from .document import Bundle, Confidentiality, Document, DocumentType, Step
 from .event import DisputeEvent, Notification
 from .party import COMMISSION_ROLES, TENANT_KINDS, Membership, Organisation, OrganisationKind, StaffRole
 
 __all__ = [
-    "COMMISSION_ROLES", "TENANT_KINDS", "Admissibility", "Bundle", "CaseNumberCounter", "Confidentiality",
-    "Deadline", "DeadlineKind", "Dispute", "DisputeEvent", "DisputeKind", "DisputeParty", "DisputePoint",
-    "Document", "DocumentType", "EffortEntry", "EffortKind", "Finding", "InadmissibilityReason",
-    "LocalAgreement", "Membership", "Notification", "Organisation", "OrganisationKind", "PartyRole", "PointPosition",
-    "Recusal", "StaffRole", "Step",
+    "Admissibility", "Bundle", "COMMISSION_ROLES", "CaseNumberCounter", "Confidentiality", "Deadline",
+    "DeadlineKind", "DeadlineReminder", "Dispute", "DisputeEvent", "DisputeKind", "DisputeParty",
+    "DisputePoint", "Document", "DocumentType", "EffortEntry", "EffortKind", "Finding", "InadmissibilityReason",
+    "LocalAgreement", "Membership", "Notification", "Organisation", "OrganisationKind", "PartyRole",
+    "PointPosition", "Recusal", "ReminderKind", "StaffRole", "Step", "TENANT_KINDS",
 ]

@@ -370,3 +370,25 @@ class Deadline(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+class ReminderKind(models.TextChoices):
+    PARTY = "party", _("Herinnering aan partij")
+    STAFF_NEAR = "staff_near", _("Beslistermijn nadert")
+    STAFF_PASSED = "staff_passed", _("Beslistermijn verstreken")
+
+
+class DeadlineReminder(models.Model):
+    """A reminder sent about a deadline; at most one of each kind, so a rerun sends nothing twice."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deadline", "kind"], name="one_reminder_per_kind")]
+        verbose_name = _("herinnering")
+        verbose_name_plural = _("herinneringen")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} - {self.deadline}"

@@ -23,6 +23,7 @@ from disputes.models import (
     InadmissibilityReason,
     OrganisationKind,
     PartyRole,
+    ReminderKind,
     StaffRole,
     Step,
 )
@@ -86,7 +87,7 @@ def test_glossary_names_every_document_type(glossary):
     "choices",
     [
         Actor, Admissibility, Confidentiality, DeadlineKind, DisputeKind, EffortKind, Finding,
-        InadmissibilityReason, OrganisationKind, PartyRole, StaffRole, Step,
+        InadmissibilityReason, OrganisationKind, PartyRole, ReminderKind, StaffRole, Step,
     ],
     ids=lambda c: c.__name__,
 )

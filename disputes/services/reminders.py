@@ -1,0 +1,82 @@
+"""Reminders about deadlines: to parties before their own deadline, to staff about the decision term.
+
+Each reminder is recorded once per deadline and kind (``DeadlineReminder``) together with an audit
+event in one transaction; the e-mail leaves on commit. Running this twice sends nothing twice.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from .. import clock
+from ..deadlines import working_days_between
+from ..models import (
+    Confidentiality,
+    Deadline,
+    DeadlineKind,
+    DeadlineReminder,
+    PartyRole,
+    ReminderKind,
+    StaffRole,
+)
+from ._core import on_commit_notify, record
+from .deadlines import rules_of
+
+#: which parties must act before a deadline of each kind
+_PARTY_DEADLINES = (DeadlineKind.REMEDY, DeadlineKind.RESPONSE, DeadlineKind.INFORMATION)
+_OPEN_CASE = ~Q(dispute__state__in=["draft", "decided", "withdrawn", "settled", "closed"])
+
+
+def _audience(deadline: Deadline) -> list:
+    """The organisations that must act before this deadline."""
+    dispute = deadline.dispute
+    if deadline.kind == DeadlineKind.REMEDY:
+        return [p.organisation_id for p in dispute.parties.all() if p.role == PartyRole.APPLICANT]
+    if deadline.kind == DeadlineKind.RESPONSE:
+        return [
+            p.organisation_id for p in dispute.parties.all()
+            if p.role == PartyRole.RESPONDENT and p.responded_at is None
+        ]
+    return [deadline.organisation_id] if deadline.organisation_id else []
+
+
+def _send(deadline: Deadline, kind: str, *, audience: dict, visibility: str) -> bool:
+    """Record the reminder and its event; False when it was sent before."""
+    try:
+        with transaction.atomic():
+            DeadlineReminder.objects.create(deadline=deadline, kind=kind, sent_at=clock.now())
+            event = record(
+                deadline.dispute, actor=None, kind="reminder", visibility=visibility,
+                payload={"reminder": kind, "deadline": deadline.kind, "due": deadline.due.isoformat(),
+                         "audience": audience},
+            )
+    except IntegrityError:
+        return False
+    on_commit_notify(event)
+    return True
+
+
+def send_reminders() -> dict[str, int]:
+    """Send every reminder that is due today and was not sent before."""
+    today = clock.today()
+    sent = {ReminderKind.PARTY: 0, ReminderKind.STAFF_NEAR: 0, ReminderKind.STAFF_PASSED: 0}
+    open_deadlines = Deadline.objects.filter(_OPEN_CASE, closed_at__isnull=True).select_related("dispute")
+    for deadline in open_deadlines.filter(kind__in=_PARTY_DEADLINES, due__gte=today).prefetch_related(
+        "dispute__parties"
+    ):
+        if working_days_between(today, deadline.due) > rules_of(deadline.dispute).party_reminder_working_days:
+            continue
+        organisations = [str(pk) for pk in _audience(deadline)]
+        if organisations and _send(deadline, ReminderKind.PARTY, audience={"organisations": organisations},
+                                   visibility=Confidentiality.PARTIES):
+            sent[ReminderKind.PARTY] += 1
+    staff = {"roles": [StaffRole.SECRETARY.value, StaffRole.MINISTER_OFFICIAL.value]}
+    for deadline in open_deadlines.filter(kind=DeadlineKind.DECISION):
+        if today > deadline.due:
+            kind = ReminderKind.STAFF_PASSED
+        elif working_days_between(today, deadline.due) <= rules_of(deadline.dispute).staff_warning_working_days:
+            kind = ReminderKind.STAFF_NEAR
+        else:
+            continue
+        if _send(deadline, kind, audience=staff, visibility=Confidentiality.INTERNAL):
+            sent[kind] += 1
+    return {str(k): v for k, v in sent.items()}
