@@ -15,9 +15,12 @@ $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is nodig ($(PYTHON) niet gevonden); zet PYTHON=/pad/naar/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml package.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# axe-core for the browser tests' accessibility checks (skipped when npm is missing)
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent; \
+	 else echo "npm not found: the accessibility checks of the browser tests will be skipped"; fi
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -9,22 +9,24 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery_and_private_storage(settings, tmp_path):
+def _eager_celery_and_private_storage(settings, tmp_path, monkeypatch):
+    """Tasks run eagerly, mail stays in memory, and documents go to this test's own folder."""
+    from django.core.files.storage import FileSystemStorage
+
+    from disputes.models import Document
+
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
-        },
-    }
-    from django.core.files.storage import storages
-
-    storages._storages = {}
-    yield
-    storages._storages = {}
+    # FileField resolves its storage once, when the model class is built: replace it on the field.
+    private = FileSystemStorage(location=tmp_path / "private", base_url=None)
+    monkeypatch.setattr(Document._meta.get_field("file"), "storage", private)
+    yield private
     clock.set_now(None)
+
+
+@pytest.fixture
+def private_storage(_eager_celery_and_private_storage):
+    return _eager_celery_and_private_storage
 
 
 @pytest.fixture

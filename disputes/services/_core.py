@@ -1,5 +1,8 @@
 """The shared mechanics of every service: lock the case, check, transition, save, record."""
 
+import functools
+import threading
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,6 +13,42 @@ from ..errors import Conflict, GuardFailed
 from ..guards import GUARD_PROBLEMS
 from ..models import Confidentiality, Dispute, DisputeEvent
 from ..states import TRANSITIONS, DisputeState
+
+_files = threading.local()
+
+
+def track_stored_file(storage, name: str) -> None:
+    """Remember a file written inside a service, so a failing service can remove it again."""
+    stack = getattr(_files, "stack", None)
+    if stack:
+        stack[-1].append((storage, name))
+
+
+def service(func):
+    """``transaction.atomic`` for a service, plus: files it stored are deleted when it fails.
+
+    The database rolls back its rows; this makes the private storage follow, so a refused or
+    crashing service leaves no orphaned files (quality.md, faults). Nested services hand their
+    files to the outer one.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        stack = _files.__dict__.setdefault("stack", [])
+        stack.append([])
+        try:
+            with transaction.atomic():
+                result = func(*args, **kwargs)
+        except BaseException:
+            for storage, name in stack.pop():
+                storage.delete(name)
+            raise
+        stored = stack.pop()
+        if stack:
+            stack[-1].extend(stored)
+        return result
+
+    return wrapper
 
 
 def CONFLICT_MESSAGE() -> str:  # noqa: N802 - reads like the constant it stands for

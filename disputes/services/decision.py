@@ -1,7 +1,6 @@
 """The commission's advice, the Minister's binding decision, extension, settlement and closing."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
@@ -9,12 +8,12 @@ from ..deadlines import format_date_nl
 from ..errors import DeadlineError, GuardFailed
 from ..models import Confidentiality, DeadlineKind, Dispute, DisputePoint, Finding, Recusal, Step
 from . import deadlines
-from ._core import fire, lock, on_commit_notify, record
+from ._core import fire, lock, on_commit_notify, record, service
 from .documents import store_all
 from .review import _after_decision
 
 
-@transaction.atomic
+@service
 def dispute_recuse(*, dispute: Dispute, actor, reason: str) -> None:
     """A commission member declares a conflict of interest; from now on the case is hidden from them."""
     dispute = lock(dispute)
@@ -39,7 +38,7 @@ def _require_finding(finding: str) -> None:
         raise ValidationError({"finding": _("Kies een bevinding.")})
 
 
-@transaction.atomic
+@service
 def point_advise(*, point: DisputePoint, actor, finding: str, recommendation: str = "", expected_version=None):
     """The chair records the commission's finding and recommendation on one point (in deliberation)."""
     dispute = lock(point.dispute, expected_version=expected_version)
@@ -60,7 +59,7 @@ def point_advise(*, point: DisputePoint, actor, finding: str, recommendation: st
     return point
 
 
-@transaction.atomic
+@service
 def dispute_issue_advice(*, dispute: Dispute, actor, documents=(), expected_version=None) -> Dispute:
     """The chair adopts the advice and sends it to the Minister, with the advice document."""
     dispute = lock(dispute, expected_version=expected_version)
@@ -73,7 +72,7 @@ def dispute_issue_advice(*, dispute: Dispute, actor, documents=(), expected_vers
     return dispute
 
 
-@transaction.atomic
+@service
 def point_decide(
     *, point: DisputePoint, actor, follow_advice: bool, decision: str = "", reason: str = "", expected_version=None
 ) -> DisputePoint:
@@ -105,7 +104,7 @@ def point_decide(
     return point
 
 
-@transaction.atomic
+@service
 def dispute_draft_decision(*, dispute: Dispute, actor, documents) -> Dispute:
     """Upload the draft binding decision (internal); its drafter cannot adopt it (four eyes)."""
     dispute = lock(dispute)
@@ -124,7 +123,7 @@ def dispute_draft_decision(*, dispute: Dispute, actor, documents) -> Dispute:
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_decide(*, dispute: Dispute, actor, documents=(), expected_version=None) -> Dispute:
     """Adopt the binding decision and send it to all parties; the objection term starts."""
     dispute = lock(dispute, expected_version=expected_version)
@@ -144,7 +143,7 @@ def dispute_decide(*, dispute: Dispute, actor, documents=(), expected_version=No
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_extend_decision_term(
     *, dispute: Dispute, actor, weeks: int, reason: str = "", documents=(), expected_version=None
 ) -> Dispute:
@@ -171,7 +170,7 @@ def dispute_extend_decision_term(
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_settle(*, dispute: Dispute, actor, documents=(), note: str = "", expected_version=None) -> Dispute:
     """The parties reached agreement after all; recorded with the settlement document."""
     dispute = lock(dispute, expected_version=expected_version)
@@ -186,7 +185,7 @@ def dispute_settle(*, dispute: Dispute, actor, documents=(), note: str = "", exp
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_close(*, dispute: Dispute, actor=None, expected_version=None) -> Dispute:
     """Close a decided case once the objection term has passed; it becomes read-only."""
     dispute = lock(dispute, expected_version=expected_version)

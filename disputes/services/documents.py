@@ -2,13 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
 from ..models import Bundle, Confidentiality, Dispute, Document, DocumentType, StaffRole, Step
 from ..uploads import check_upload
-from ._core import lock, record
+from ._core import lock, record, service, track_stored_file
 
 #: Which step's bundle a document lands in when the caller does not say (procedure.md §8).
 STEP_OF_STATE = {
@@ -87,24 +86,19 @@ def store_document(
         submitted_at=now if submitted and dispute.state != "draft" else None,
     )
     document.file.save("upload", ContentFile(checked.content), save=False)
-    stored_name = document.file.name
-    # The file is written before the row; if saving the row fails, remove the file again so no
-    # orphan is left behind (the row itself is rolled back with the transaction).
-    try:
-        document.save()
-        record(
-            dispute, actor=actor, kind="document_added", organisation=document.organisation,
-            payload={"document": str(document.pk), "type": doc_type, "name": document.display_name,
-                     "sha256": document.sha256},
-            visibility=confidentiality,
-        )
-    except Exception:
-        document.file.storage.delete(stored_name)
-        raise
+    # The file is written before the row; if the service fails from here on, @service removes it.
+    track_stored_file(document.file.storage, document.file.name)
+    document.save()
+    record(
+        dispute, actor=actor, kind="document_added", organisation=document.organisation,
+        payload={"document": str(document.pk), "type": doc_type, "name": document.display_name,
+                 "sha256": document.sha256},
+        visibility=confidentiality,
+    )
     return document
 
 
-@transaction.atomic
+@service
 def document_upload(
     *,
     dispute: Dispute,

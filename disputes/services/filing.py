@@ -24,11 +24,11 @@ from ..models import (
 )
 from ..rules import rule_set_on
 from . import deadlines
-from ._core import fire, lock, on_commit_notify, record
+from ._core import fire, lock, on_commit_notify, record, service
 from .documents import acting_organisation, store_all
 
 
-@transaction.atomic
+@service
 def effort_record(
     *,
     agreement: LocalAgreement,
@@ -60,7 +60,7 @@ def effort_record(
     )
 
 
-@transaction.atomic
+@service
 def dispute_file(
     *,
     actor,
@@ -138,7 +138,7 @@ def _next_case_number(year: int) -> str:
     return f"{settings.CASE_NUMBER_PREFIX}-{year}-{counter.last:04d}"
 
 
-@transaction.atomic
+@service
 def dispute_submit(*, dispute: Dispute, actor, expected_version: int | None = None) -> Dispute:
     """The applicant files the draft: case number, filing and decision deadlines, acknowledgement."""
     dispute = lock(dispute, expected_version=expected_version)
@@ -164,7 +164,7 @@ def dispute_submit(*, dispute: Dispute, actor, expected_version: int | None = No
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_withdraw(*, dispute: Dispute, actor, reason: str = "", documents=(), expected_version=None) -> Dispute:
     """The applicant withdraws the request (intrekking); every open term ends."""
     dispute = lock(dispute, expected_version=expected_version)

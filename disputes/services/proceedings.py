@@ -3,18 +3,17 @@
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
 from ..errors import DeadlineError, GuardFailed
 from ..models import DeadlineKind, Dispute, DisputeParty, DisputePoint, PartyRole, PointPosition, Step
 from . import deadlines
-from ._core import fire, lock, on_commit_notify, record
+from ._core import fire, lock, on_commit_notify, record, service
 from .documents import store_all
 
 
-@transaction.atomic
+@service
 def dispute_respond(
     *, dispute: Dispute, actor, documents=(), positions: dict[str, str] | None = None, expected_version=None
 ) -> Dispute:
@@ -68,7 +67,7 @@ def _close_responses(dispute: Dispute, *, actor, why: str) -> None:
     on_commit_notify(event)
 
 
-@transaction.atomic
+@service
 def dispute_close_responses(*, dispute: Dispute, actor=None, expected_version=None) -> Dispute:
     """Close the response round once every respondent answered or its deadline has passed."""
     dispute = lock(dispute, expected_version=expected_version)
@@ -84,7 +83,7 @@ def dispute_close_responses(*, dispute: Dispute, actor=None, expected_version=No
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_allow_late_response(*, dispute: Dispute, actor, organisation) -> None:
     """The secretary lets one respondent file after the deadline."""
     dispute = lock(dispute)
@@ -97,7 +96,7 @@ def dispute_allow_late_response(*, dispute: Dispute, actor, organisation) -> Non
     record(dispute, actor=actor, kind="late_response_allowed", payload={"organisation": organisation.name})
 
 
-@transaction.atomic
+@service
 def dispute_request_information(
     *, dispute: Dispute, actor, party, question: str, deadline: date | None = None, documents=(),
     expected_version=None,
@@ -123,7 +122,7 @@ def dispute_request_information(
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_schedule_hearing(
     *, dispute: Dispute, actor, hearing_at: datetime, place: str = "", documents=(), expected_version=None
 ) -> Dispute:
@@ -139,7 +138,7 @@ def dispute_schedule_hearing(
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_record_hearing(*, dispute: Dispute, actor, documents=(), expected_version=None) -> Dispute:
     """Record that the hearing took place; the minutes (verslag hoorzitting) are required."""
     dispute = lock(dispute, expected_version=expected_version)
@@ -154,7 +153,7 @@ def dispute_record_hearing(*, dispute: Dispute, actor, documents=(), expected_ve
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_skip_hearing(*, dispute: Dispute, actor, reason: str, expected_version=None) -> Dispute:
     """The chair decides on a written procedure instead of a hearing, with a reason."""
     dispute = lock(dispute, expected_version=expected_version)

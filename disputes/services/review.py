@@ -3,13 +3,12 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
 from ..models import Admissibility, DeadlineKind, Dispute, DisputePoint, InadmissibilityReason, Step
 from . import deadlines
-from ._core import fire, lock, on_commit_notify, record
+from ._core import fire, lock, on_commit_notify, record, service
 from .documents import acting_organisation, store_all
 
 
@@ -21,14 +20,14 @@ def _clean_reasons(reasons) -> list[str]:
     return reasons
 
 
-@transaction.atomic
+@service
 def dispute_start_review(*, dispute: Dispute, actor, expected_version=None) -> Dispute:
     dispute = lock(dispute, expected_version=expected_version)
     fire(dispute, "start_review", actor=actor)
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_request_remedy(
     *, dispute: Dispute, actor, deadline: date | None = None, reason: str = "", documents=(), expected_version=None
 ) -> Dispute:
@@ -57,7 +56,7 @@ def _end_remedy(dispute: Dispute, *, resumed_on: date, note: str) -> None:
         deadlines.suspend_decision_term(dispute, requested_on=requested_on, resumed_on=resumed_on)
 
 
-@transaction.atomic
+@service
 def dispute_supply_remedy(*, dispute: Dispute, actor, documents=(), note: str = "", expected_version=None) -> Dispute:
     """The applicant completes the request (aanvulling); the case returns to where it was."""
     dispute = lock(dispute, expected_version=expected_version)
@@ -74,7 +73,7 @@ def dispute_supply_remedy(*, dispute: Dispute, actor, documents=(), note: str = 
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_lapse_remedy(*, dispute: Dispute, actor=None) -> Dispute:
     """The remedy term passed without completion: back to review, marked 'not remedied'."""
     dispute = lock(dispute)
@@ -89,7 +88,7 @@ def dispute_lapse_remedy(*, dispute: Dispute, actor=None) -> Dispute:
     return dispute
 
 
-@transaction.atomic
+@service
 def point_decide_admissibility(
     *, point: DisputePoint, actor, admissible: bool, reasons=(), note: str = "", expected_version=None
 ) -> DisputePoint:
@@ -117,14 +116,14 @@ def point_decide_admissibility(
     return point
 
 
-@transaction.atomic
+@service
 def dispute_pass_admissibility(*, dispute: Dispute, actor, expected_version=None) -> Dispute:
     dispute = lock(dispute, expected_version=expected_version)
     fire(dispute, "pass_admissibility", actor=actor)
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_assess_efforts(*, dispute: Dispute, actor, sufficient: bool, reason: str, expected_version=None) -> Dispute:
     """The effort review: were all means exhausted? Recorded with reasons."""
     dispute = lock(dispute, expected_version=expected_version)
@@ -143,7 +142,7 @@ def dispute_assess_efforts(*, dispute: Dispute, actor, sufficient: bool, reason:
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_accept(*, dispute: Dispute, actor, expected_version=None) -> Dispute:
     """Take the case into treatment and open the response round for every respondent."""
     dispute = lock(dispute, expected_version=expected_version)
@@ -154,7 +153,7 @@ def dispute_accept(*, dispute: Dispute, actor, expected_version=None) -> Dispute
     return dispute
 
 
-@transaction.atomic
+@service
 def dispute_declare_inadmissible(
     *, dispute: Dispute, actor, reasons, documents=(), expected_version=None
 ) -> Dispute:

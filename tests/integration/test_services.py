@@ -255,15 +255,24 @@ def test_submitted_documents_are_immutable(world):
         document.delete()
 
 
-def test_a_failing_service_leaves_no_partial_writes_or_files(world, settings):
+@pytest.mark.parametrize("attempt", ["wrong_actor", "wrong_state", "late"])
+def test_a_failing_service_leaves_no_partial_writes_or_files(world, private_storage, attempt):
     from pathlib import Path
 
     dispute = case_in_state(world, "exchange")
-    root = Path(settings.STORAGES["private"]["OPTIONS"]["location"])
+    root = Path(private_storage.location)
     files_before = sorted(p for p in root.rglob("*") if p.is_file())
-    docs_before = Document.objects.count()
-    # the settlement document is stored, then the transition is refused for the tenant
-    with pytest.raises(NotPermitted):
-        services.dispute_settle(dispute=dispute, actor=world.tenant, documents=[pdf("vaststellingsovereenkomst")])
+    docs_before, events_before = Document.objects.count(), DisputeEvent.objects.count()
+    with pytest.raises((NotPermitted, TransitionNotAllowed, DeadlineError)):
+        if attempt == "wrong_actor":
+            services.dispute_settle(dispute=dispute, actor=world.tenant, documents=[pdf("vaststellingsovereenkomst")])
+        elif attempt == "wrong_state":  # the remedy letter is stored, then the transition is refused
+            services.dispute_request_remedy(dispute=dispute, actor=world.secretary, reason="x",
+                                            documents=[pdf("verzoek_herstel")])
+        else:  # the notice is stored, then the extension turns out to be too late
+            clock.set_now(moment("2017-06-01 09:00"))
+            services.dispute_extend_decision_term(dispute=dispute, actor=world.official, weeks=2,
+                                                  documents=[pdf("verlengingsbericht")])
     assert Document.objects.count() == docs_before
+    assert DisputeEvent.objects.count() == events_before
     assert sorted(p for p in root.rglob("*") if p.is_file()) == files_before
