@@ -4,6 +4,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("disputes.urls")),
+    path("portaal/", include("disputes.portal.urls")),
+    path("werk/", include("workflow.urls")),
+    path("dossier/", include("disputes.dossier.urls")),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("beheer/", admin.site.urls),

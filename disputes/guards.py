@@ -26,7 +26,7 @@ def submission_problems(dispute) -> list[str]:
             problems.append(
                 _("Bij een geschil over nakoming hoort een ingebrekestelling in het overleglogboek.")
             )
-        if not dispute.documents.filter(doc_type="ondertekende_prestatieafspraken").exists():
+        if not dispute.documents.current().filter(doc_type="ondertekende_prestatieafspraken").exists():
             problems.append(
                 _("Bij een geschil over nakoming moeten de ondertekende prestatieafspraken worden bijgevoegd.")
             )

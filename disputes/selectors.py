@@ -25,7 +25,7 @@ def disputes_for(user) -> QuerySet[Dispute]:
 
 def documents_for(user, dispute: Dispute) -> QuerySet[Document]:
     return (
-        dispute.documents.filter(confidentiality__in=permissions.visible_confidentialities(user, dispute))
+        dispute.documents.current().filter(confidentiality__in=permissions.visible_confidentialities(user, dispute))
         .select_related("bundle", "organisation")
         .order_by("bundle__created_at", "uploaded_at", "pk")
     )

@@ -16,11 +16,21 @@ from .dispute import (
     Recusal,
     ReminderKind,
 )
-from .document import Bundle, Confidentiality, Document, DocumentType, Step
+from .document import (
+    Bundle,
+    Confidentiality,
+    Document,
+    DocumentType,
+    DossierAudience,
+    DossierExport,
+    ExportStatus,
+    Step,
+)
 from .event import DisputeEvent, Notification
 from .party import COMMISSION_ROLES, TENANT_KINDS, Membership, Organisation, OrganisationKind, StaffRole
 
 __all__ = [
+    "DossierAudience", "DossierExport", "ExportStatus",
     "Admissibility", "Bundle", "COMMISSION_ROLES", "CaseNumberCounter", "Confidentiality", "Deadline",
     "DeadlineKind", "DeadlineReminder", "Dispute", "DisputeEvent", "DisputeKind", "DisputeParty",
     "DisputePoint", "Document", "DocumentType", "EffortEntry", "EffortKind", "Finding", "InadmissibilityReason",

@@ -102,6 +102,10 @@ class Bundle(models.Model):
 
 
 class DocumentQuerySet(models.QuerySet):
+    def current(self):
+        """Documents that are part of the case (not taken out of a draft)."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def delete(self):
         raise ImmutableRecord(_("Documenten worden nooit verwijderd."))
 
@@ -137,6 +141,9 @@ class Document(models.Model):
     )
     uploaded_at = models.DateTimeField(_("geüpload op"))
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    #: Set when the uploader takes a document out of a draft before submission. The row and the
+    #: file stay (nothing is hard-deleted); it is no longer part of the case.
+    withdrawn_at = models.DateTimeField(_("teruggetrokken op"), null=True, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -163,3 +170,53 @@ class Document(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecord(_("Documenten worden nooit verwijderd."))
+
+
+class DossierAudience(models.TextChoices):
+    FULL = "full", _("Volledig dossier (intern)")
+    PARTY = "party", _("Partijversie (zonder vertrouwelijke stukken)")
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("In de wachtrij")
+    RUNNING = "running", _("Bezig")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
+class DossierExport(models.Model):
+    """One export of a case's decision dossier (PDF + ZIP) for one audience and one case version.
+
+    At most one export per case version and audience: asking again returns the existing one.
+    The results are stored as documents of the case (step ``dossier``) with their own hash.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="dossier_exports")
+    audience = models.CharField(_("versie"), max_length=8, choices=DossierAudience.choices)
+    #: Dispute.version plus the number of its documents and events when requested: a new event or
+    #: document makes a new version of the dossier.
+    case_version = models.CharField(max_length=64)
+    status = models.CharField(max_length=8, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    pdf = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    zip = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispute", "audience", "case_version"], name="one_export_per_case_version"
+            )
+        ]
+        verbose_name = _("dossierexport")
+        verbose_name_plural = _("dossierexports")
+
+    def __str__(self) -> str:
+        return f"{self.dispute} {self.get_audience_display()} ({self.get_status_display()})"

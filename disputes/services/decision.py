@@ -64,7 +64,7 @@ def dispute_issue_advice(*, dispute: Dispute, actor, documents=(), expected_vers
     """The chair adopts the advice and sends it to the Minister, with the advice document."""
     dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_fire(actor, dispute, "issue_advice"))
-    if not documents and not dispute.documents.filter(doc_type="advies").exists():
+    if not documents and not dispute.documents.current().filter(doc_type="advies").exists():
         raise ValidationError({"documents": _("Voeg het advies van de adviescommissie toe.")})
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.ADVICE)
     event = fire(dispute, "issue_advice", actor=actor)
@@ -132,7 +132,7 @@ def dispute_decide(*, dispute: Dispute, actor, documents=(), expected_version=No
         dispute.decision_drafted_by_id != actor.pk,
         _("Wie de uitspraak heeft opgesteld, kan haar niet zelf vaststellen."),
     )
-    if not documents and not dispute.documents.filter(
+    if not documents and not dispute.documents.current().filter(
         doc_type="bindende_uitspraak", confidentiality=Confidentiality.PARTIES
     ).exists():
         raise ValidationError({"documents": _("Voeg de bindende uitspraak toe.")})

@@ -154,7 +154,7 @@ def dispute_submit(*, dispute: Dispute, actor, expected_version: int | None = No
         dispute, "submit", actor=actor, organisation=acting_organisation(actor, dispute),
         submitted_at=now, case_number=_next_case_number(today.year), payload=payload,
     )
-    dispute.documents.filter(submitted_at__isnull=True).update(submitted_at=now)
+    dispute.documents.current().filter(submitted_at__isnull=True).update(submitted_at=now)
     if dispute.arose_on:
         filing = deadlines.set_term(dispute, DeadlineKind.FILING, start=dispute.arose_on, weeks=rules.filing_weeks)
         late = today > filing.due

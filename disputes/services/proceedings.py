@@ -143,7 +143,7 @@ def dispute_record_hearing(*, dispute: Dispute, actor, documents=(), expected_ve
     """Record that the hearing took place; the minutes (verslag hoorzitting) are required."""
     dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_fire(actor, dispute, "record_hearing"))
-    has_minutes = any(t == "verslag_hoorzitting" for t, _f in documents) or dispute.documents.filter(
+    has_minutes = any(t == "verslag_hoorzitting" for t, _f in documents) or dispute.documents.current().filter(
         doc_type="verslag_hoorzitting"
     ).exists()
     if not has_minutes:

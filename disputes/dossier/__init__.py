@@ -1,0 +1,1 @@
+"""The decision dossier: one court-ready PDF and a ZIP with a hash manifest (procedure.md §9)."""
