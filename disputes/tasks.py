@@ -70,3 +70,7 @@ def notify_event(*, event_id: int) -> int:
             continue  # already sent by an earlier run
         sent += 1
     return sent
+
+
+# Tasks that live next to their subject; imported here so Celery's autodiscovery registers them.
+from .dossier import tasks as dossier_tasks  # noqa: E402,F401

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from .. import clock, permissions
+from .. import clock, permissions, signals
 from ..errors import Conflict, GuardFailed
 from ..guards import GUARD_PROBLEMS
 from ..models import Confidentiality, Dispute, DisputeEvent
@@ -88,8 +88,8 @@ def record(
     visibility: str = Confidentiality.PARTIES,
     organisation=None,
 ) -> DisputeEvent:
-    """Append an event to the audit trail, in the caller's transaction."""
-    return DisputeEvent.objects.create(
+    """Append an event to the audit trail, in the caller's transaction, and announce it."""
+    event = DisputeEvent.objects.create(
         dispute=dispute,
         at=clock.now(),
         actor=actor,
@@ -100,6 +100,8 @@ def record(
         payload=payload or {},
         visibility=visibility,
     )
+    signals.event_recorded.send(sender=DisputeEvent, dispute=dispute, event=event)
+    return event
 
 
 def state_label(state: str) -> str:
