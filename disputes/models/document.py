@@ -124,7 +124,10 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField(_("grootte"))
     content_type = models.CharField(_("bestandstype"), max_length=100)
     page_count = models.PositiveIntegerField(_("pagina's"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    #: None for documents the system generated (the acknowledgement, letters, dossier exports)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="documents",
         verbose_name=_("organisatie"),

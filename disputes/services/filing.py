@@ -25,7 +25,7 @@ from ..models import (
 from ..rules import rule_set_on
 from . import deadlines
 from ._core import fire, lock, on_commit_notify, record, service
-from .documents import acting_organisation, store_all
+from .documents import acting_organisation, store_all, store_generated_letter
 
 
 @service
@@ -160,6 +160,7 @@ def dispute_submit(*, dispute: Dispute, actor, expected_version: int | None = No
         late = today > filing.due
         deadlines.close(filing, note="te laat ingediend (A1)" if late else "tijdig ingediend")
     deadlines.set_term(dispute, DeadlineKind.DECISION, start=today, weeks=rules.decision_weeks)
+    store_generated_letter(dispute, "ontvangstbevestiging", step=Step.REGISTRATION)
     on_commit_notify(event)
     return dispute
 

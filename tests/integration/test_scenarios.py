@@ -233,7 +233,7 @@ def test_a_step_failing_halfway_is_rolled_back(tmp_path):
             ),
         )
     )
-    assert summary["documents"] == 1
+    assert summary["documents"] == 2  # the request and the acknowledgement
     assert not Document.objects.filter(doc_type="verzoek_herstel").exists()
 
 

@@ -247,7 +247,7 @@ def test_the_audit_trail_cannot_be_changed_through_the_orm(world):
 
 def test_submitted_documents_are_immutable(world):
     dispute = case_in_state(world, "submitted")
-    document = dispute.documents.get()
+    document = dispute.documents.get(doc_type="verzoek")
     document.display_name = "ander.pdf"
     with pytest.raises(ImmutableRecord):
         document.save()
