@@ -214,7 +214,7 @@ class _Runner:
                 defaults={
                     "first_name": user_spec.get("first_name", ""),
                     "last_name": user_spec.get("last_name", ""),
-                    "email": user_spec.get("email", ""),
+                    "email": user_spec.get("email", f"{key}@demo.invalid"),
                 },
             )
             if created or (self.password and not user.has_usable_password()):
