@@ -74,3 +74,11 @@ def notify_event(*, event_id: int) -> int:
 
 # Tasks that live next to their subject; imported here so Celery's autodiscovery registers them.
 from .dossier import tasks as dossier_tasks  # noqa: E402,F401
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def relay_outbox() -> int:
+    """Send the outbox messages that could not reach the broker at commit time."""
+    from . import outbox
+
+    return outbox.relay()

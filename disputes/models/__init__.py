@@ -26,10 +26,11 @@ from .document import (
     ExportStatus,
     Step,
 )
-from .event import DisputeEvent, Notification
+from .event import DisputeEvent, Notification, OutboxMessage
 from .party import COMMISSION_ROLES, TENANT_KINDS, Membership, Organisation, OrganisationKind, StaffRole
 
 __all__ = [
+    "OutboxMessage",
     "DossierAudience", "DossierExport", "ExportStatus",
     "Admissibility", "Bundle", "COMMISSION_ROLES", "CaseNumberCounter", "Confidentiality", "Deadline",
     "DeadlineKind", "DeadlineReminder", "Dispute", "DisputeEvent", "DisputeKind", "DisputeParty",

@@ -74,3 +74,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+
+class OutboxMessage(models.Model):
+    """A task to send, written in the same transaction as the change that causes it.
+
+    After commit the message is handed to the broker and marked sent; if the broker is down, the
+    row stays and the periodic relay sends it later (transactional outbox, quality.md). Tasks are
+    idempotent, so a message sent twice does no harm.
+    """
+
+    task = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("uitgaand bericht")
+        verbose_name_plural = _("uitgaande berichten")
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.kwargs}"

@@ -148,8 +148,7 @@ def fire(
 
 
 def on_commit_notify(event: DisputeEvent) -> None:
-    """Tell the parties about an event once the transaction has committed."""
-    from ..tasks import notify_event
+    """Tell the parties about an event once the transaction has committed (through the outbox)."""
+    from .. import outbox
 
-    event_id = event.pk
-    transaction.on_commit(lambda: notify_event.delay(event_id=event_id))
+    outbox.enqueue("disputes.tasks.notify_event", event_id=event.pk)

@@ -6,6 +6,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 PERIODIC_TASKS = {
     # name: (task, every N minutes)
     "Termijnen bewaken": ("workflow.tasks.enforce_deadlines", 5),
+    "Uitgaande berichten doorsturen": ("disputes.tasks.relay_outbox", 1),
 }
 
 
