@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from disputes.auth import RateLimitedLoginView
+
 urlpatterns = [
     path("", include("disputes.urls")),
     path("portaal/", include("disputes.portal.urls")),
     path("werk/", include("workflow.urls")),
     path("dossier/", include("disputes.dossier.urls")),
-    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
+    path("inloggen/", RateLimitedLoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("beheer/", admin.site.urls),
 ]
