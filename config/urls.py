@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from disputes import twofactor
 from disputes.auth import RateLimitedLoginView
 
 urlpatterns = [
@@ -11,6 +12,9 @@ urlpatterns = [
     path("dossier/", include("disputes.dossier.urls")),
     path("inloggen/", RateLimitedLoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inloggen/tweede-stap/", twofactor.verify, name="two-factor-verify"),
+    path("inloggen/tweede-stap/instellen/", twofactor.setup, name="two-factor-setup"),
+    path("inloggen/tweede-stap/qr.svg", twofactor.qr_code, name="two-factor-qr"),
     path("beheer/", admin.site.urls),
 ]
 admin.site.site_header = "Geschilbeslechting prestatieafspraken - beheer"

@@ -16,6 +16,7 @@ def _eager_celery_and_private_storage(settings, tmp_path, monkeypatch):
     from disputes.models import Document
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.STAFF_TWO_FACTOR = False  # tests/integration/test_two_factor.py switches it on
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # FileField resolves its storage once, when the model class is built: replace it on the field.
     private = FileSystemStorage(location=tmp_path / "private", base_url=None)
