@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dossier"
-urlpatterns: list = []
+urlpatterns = [
+    path("geschil/<uuid:dispute_pk>/exporteren/", views.request_export, name="request"),
+    path("<uuid:pk>/", views.status_page, name="status"),
+    path("<uuid:pk>/status/", views.status_json, name="status-json"),
+    path("<uuid:pk>/download/<str:kind>/", views.download, name="download"),
+]

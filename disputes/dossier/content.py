@@ -1,0 +1,393 @@
+"""What goes into a dossier: read from the case once, in procedure order, for one audience.
+
+Everything the PDF and the ZIP show comes from here, as plain data, so both are a pure function
+of the case version: no clock, no request, no user.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from ..clock import AMSTERDAM
+from ..models import (
+    Admissibility,
+    Confidentiality,
+    Dispute,
+    DisputeEvent,
+    DisputePoint,
+    Document,
+    DossierAudience,
+    Finding,
+    InadmissibilityReason,
+    PartyRole,
+    StaffRole,
+    Step,
+)
+from ..states import TRANSITIONS, DisputeState
+from ..uploads import clean_display_name
+
+#: Events that record reading or the export itself, not a change of the case. They are left out of
+#: the dossier's timeline and of the case version, so asking for (or downloading) a dossier does
+#: not make a new version of it.
+READ_EVENT_KINDS = frozenset({
+    "dossier_requested", "dossier_exported", "dossier_export_failed", "dossier_downloaded", "document_downloaded",
+})
+
+STEP_ORDER = {value: index for index, value in enumerate(Step.values)}
+
+
+def case_version(dispute: Dispute) -> str:
+    """``<Dispute.version>-<documents>-<events>``, counting only what the dossier is made of.
+
+    The dossier's own output (documents of the ``dossier`` step) and the events in
+    ``READ_EVENT_KINDS`` are not counted: requesting an export records an event and finishing it
+    stores two documents, and neither may turn the same case into a "new version".
+    """
+    documents = Document.objects.filter(dispute=dispute).exclude(bundle__step=Step.DOSSIER).count()
+    events = DisputeEvent.objects.filter(dispute=dispute).exclude(kind__in=READ_EVENT_KINDS).count()
+    return f"{dispute.version}-{documents}-{events}"
+
+
+def staff_label(user) -> str:
+    """An institution, never a person: who acted for the ministry or the commission."""
+    if user is None:
+        return _("Systeem")
+    names = {g.name for g in user.groups.all()}
+    if StaffRole.MINISTER_OFFICIAL in names:
+        return _("Ministerie (namens de Minister)")
+    if StaffRole.SECRETARY in names:
+        return _("Secretariaat adviescommissie")
+    if names & {StaffRole.COMMISSION_CHAIR, StaffRole.COMMISSION_MEMBER}:
+        return _("Adviescommissie")
+    return _("Onbekend")
+
+
+def local(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(AMSTERDAM) if moment else None
+
+
+def format_moment(moment: datetime | None) -> str:
+    return local(moment).strftime("%d-%m-%Y %H:%M") if moment else "-"
+
+
+def format_day(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return value.strftime("%d-%m-%Y")
+
+
+_UNSAFE_PATH = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def zip_name(display_name: str, content_type: str) -> str:
+    """A file name that every archive tool and file system accepts, readable, at most 100 chars."""
+    name = clean_display_name(display_name, default="document")
+    name = unicodedata.normalize("NFC", _UNSAFE_PATH.sub("_", name)).strip(" ._") or "document"
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    if content_type == "application/pdf" and ext.lower() != "pdf":
+        stem, ext = name, "pdf"
+    ext = ext[:10]
+    stem = stem[: 100 - len(ext) - 1] if ext else stem[:100]
+    return f"{stem}.{ext}" if ext else stem
+
+
+@dataclass(eq=False)
+class DocEntry:
+    document: Document
+    number: int  # 1-based within its bundle
+    title: str
+    type_label: str
+    uploader: str
+    uploaded_at: datetime
+    confidentiality: str
+    confidentiality_label: str
+    zip_path: str
+    # filled while building
+    local_path: str = ""
+    page_count: int = 0  # pages in the dossier (1 for a placeholder)
+    placeholder_reason: str = ""  # non-empty: not a readable PDF, a placeholder page stands in
+    start_page: int = 0
+    pdfa: bool = False
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.document.content_type == "application/pdf"
+
+
+@dataclass(eq=False)
+class BundleEntry:
+    step: str
+    sequence: int
+    label: str
+    folder: str
+    documents: list[DocEntry] = field(default_factory=list)
+
+    @property
+    def start_page(self) -> int:
+        return self.documents[0].start_page if self.documents else 0
+
+
+@dataclass
+class EventEntry:
+    at: datetime
+    label: str
+    by: str
+    detail: str
+
+
+@dataclass
+class PositionEntry:
+    organisation: str
+    text: str
+
+
+@dataclass
+class PointEntry:
+    number: int
+    title: str
+    positions: list[PositionEntry]
+    admissibility: str
+    reasons: list[str]
+    admissibility_note: str
+    advice_finding: str
+    advice_recommendation: str
+    decision_finding: str
+    decision_follows_advice: bool | None
+    decision_reason: str
+
+
+@dataclass
+class DossierContent:
+    dispute: Dispute
+    audience: str
+    audience_label: str
+    case_number: str
+    case_version: str
+    title: str
+    kind_label: str
+    state_label: str
+    agreement: str
+    applicants: list[str]
+    respondents: list[str]
+    arose_on: str
+    submitted_at: str
+    decided_at: str
+    ended_at: str
+    outcome: list[str]
+    dossier_date: datetime
+    events: list[EventEntry]
+    points: list[PointEntry]
+    bundles: list[BundleEntry]
+
+    @property
+    def documents(self) -> list[DocEntry]:
+        return [d for b in self.bundles for d in b.documents]
+
+    @property
+    def file_stem(self) -> str:
+        suffix = "-partijversie" if self.audience == DossierAudience.PARTY else ""
+        return f"{self.case_number}-dossier{suffix}"
+
+
+EVENT_LABELS = {
+    "drafted": N_("Concept aangemaakt"),
+    "draft_updated": N_("Concept bijgewerkt"),
+    "draft_points_changed": N_("Geschilpunten in concept gewijzigd"),
+    "document_added": N_("Document toegevoegd"),
+    "document_withdrawn": N_("Document teruggetrokken"),
+    "point_admissibility": N_("Ontvankelijkheid geschilpunt beoordeeld"),
+    "efforts_assessed": N_("Inspanningen beoordeeld"),
+    "responded": N_("Verweer ingediend"),
+    "late_response_allowed": N_("Te laat verweer toegestaan"),
+    "point_advised": N_("Advies per geschilpunt vastgelegd"),
+    "point_decided": N_("Beslissing per geschilpunt vastgelegd"),
+    "decision_drafted": N_("Ontwerpuitspraak opgesteld"),
+    "recused": N_("Verschoning commissielid"),
+    "reminder": N_("Herinnering verstuurd"),
+    "integrity_failure": N_("Integriteitsfout in opgeslagen bestand"),
+}
+
+
+def event_label(kind: str) -> str:
+    if kind in TRANSITIONS:
+        return str(TRANSITIONS[kind].label)
+    if kind in EVENT_LABELS:
+        return _(EVENT_LABELS[kind])
+    return kind.replace("_", " ").capitalize()
+
+
+def _event_detail(event: DisputeEvent, doc_types: dict) -> str:
+    payload = event.payload or {}
+    parts = []
+    if event.kind == "document_added" and payload.get("name"):
+        type_label = doc_types.get(payload.get("type"), payload.get("type", ""))
+        parts.append(f"{type_label}: {payload['name']}")
+    if payload.get("point"):
+        parts.append(_("geschilpunt %(key)s") % {"key": payload["point"]})
+    for key in ("reason", "note", "place"):
+        if isinstance(payload.get(key), str) and payload[key].strip():
+            parts.append(payload[key].strip())
+    if payload.get("due"):
+        try:
+            parts.append(_("uiterlijk %(date)s") % {"date": format_day(datetime.fromisoformat(payload["due"]))})
+        except (TypeError, ValueError):
+            pass
+    if event.from_state and event.to_state and event.from_state != event.to_state:
+        parts.append(
+            f"{DisputeState(event.from_state).label} -> {DisputeState(event.to_state).label}"
+            if event.from_state in DisputeState.values and event.to_state in DisputeState.values
+            else f"{event.from_state} -> {event.to_state}"
+        )
+    return "; ".join(str(p) for p in parts)
+
+
+def _outcome(dispute: Dispute, points: list[DisputePoint], party: bool) -> list[str]:
+    lines = []
+    if dispute.inadmissibility_reasons:
+        lines.append(_("Het verzoek is niet-ontvankelijk verklaard."))
+        lines.extend(str(InadmissibilityReason(r).label) if r in InadmissibilityReason.values else r
+                     for r in dispute.inadmissibility_reasons)
+    elif dispute.decided_at:
+        lines.append(_("Bindende uitspraak van %(date)s.") % {"date": format_day(dispute.decided_at)})
+        for point in points:
+            if point.admissibility == Admissibility.INADMISSIBLE:
+                lines.append(_("Geschilpunt %(n)d: niet-ontvankelijk") % {"n": point.number})
+            elif point.decision_finding:
+                lines.append(f"{_('Geschilpunt')} {point.number}: {point.get_decision_finding_display()}")
+    elif dispute.state == DisputeState.WITHDRAWN:
+        lines.append(_("Het verzoek is ingetrokken op %(date)s.") % {"date": format_day(dispute.ended_at)})
+    elif dispute.state == DisputeState.SETTLED:
+        lines.append(_("De partijen hebben het geschil geschikt op %(date)s.") % {"date": format_day(dispute.ended_at)})
+    else:
+        lines.append(_("Nog geen uitspraak."))
+    if dispute.state == DisputeState.CLOSED:
+        lines.append(_("Het dossier is afgesloten op %(date)s.") % {"date": format_day(dispute.ended_at)})
+    return lines
+
+
+def _finding(value: str) -> str:
+    return str(Finding(value).label) if value in Finding.values else value
+
+
+def collect(dispute: Dispute, audience: str = DossierAudience.FULL) -> DossierContent:
+    """Read everything the dossier shows for ``audience`` (``full`` or ``party``)."""
+    from ..models import DocumentType
+
+    if audience not in DossierAudience.values:
+        raise ValueError(f"unknown audience {audience!r}")
+    party = audience == DossierAudience.PARTY
+    dispute = Dispute.objects.select_related("agreement__municipality").get(pk=dispute.pk)
+    version = case_version(dispute)
+    doc_types = {key: str(label) for key, label in DocumentType.choices}
+
+    parties = list(dispute.parties.select_related("organisation").order_by("organisation__name"))
+    points = list(
+        DisputePoint.objects.filter(dispute=dispute).order_by("number").prefetch_related(
+            Prefetch("positions", queryset=_positions())
+        )
+    )
+
+    events_qs = (
+        DisputeEvent.objects.filter(dispute=dispute).exclude(kind__in=READ_EVENT_KINDS)
+        .select_related("actor_organisation", "actor").prefetch_related("actor__groups").order_by("at", "pk")
+    )
+    all_events = list(events_qs)
+    visible_events = [e for e in all_events if not party or e.visibility == Confidentiality.PARTIES]
+    events = [
+        EventEntry(
+            at=e.at, label=event_label(e.kind),
+            by=e.actor_organisation.name if e.actor_organisation else staff_label(e.actor),
+            detail=_event_detail(e, doc_types),
+        )
+        for e in visible_events
+    ]
+
+    documents = (
+        Document.objects.filter(dispute=dispute, withdrawn_at__isnull=True, bundle__isnull=False)
+        .exclude(bundle__step=Step.DOSSIER)
+        .select_related("bundle", "organisation", "uploaded_by").prefetch_related("uploaded_by__groups")
+    )
+    if party:
+        documents = documents.filter(confidentiality=Confidentiality.PARTIES)
+    documents = sorted(
+        documents,
+        key=lambda d: (STEP_ORDER.get(d.bundle.step, 99), d.bundle.sequence, d.bundle.created_at, d.uploaded_at,
+                       str(d.pk)),
+    )
+    bundles: list[BundleEntry] = []
+    steps_with_rounds = {}
+    for d in documents:
+        steps_with_rounds.setdefault(d.bundle.step, set()).add(d.bundle.sequence)
+    for d in documents:
+        if not bundles or bundles[-1].step != d.bundle.step or bundles[-1].sequence != d.bundle.sequence:
+            label = str(Step(d.bundle.step).label)
+            if len(steps_with_rounds[d.bundle.step]) > 1:
+                label = _("%(step)s, ronde %(n)d") % {"step": label, "n": d.bundle.sequence}
+            index = len(bundles) + 1
+            bundles.append(BundleEntry(
+                step=d.bundle.step, sequence=d.bundle.sequence, label=label,
+                folder=f"{index:02d}-{slugify(label)}",
+            ))
+        bundle = bundles[-1]
+        number = len(bundle.documents) + 1
+        bundle.documents.append(DocEntry(
+            document=d, number=number, title=d.display_name,
+            type_label=doc_types.get(d.doc_type, d.doc_type),
+            uploader=d.organisation.name if d.organisation else staff_label(d.uploaded_by),
+            uploaded_at=d.uploaded_at, confidentiality=d.confidentiality,
+            confidentiality_label=str(Confidentiality(d.confidentiality).label),
+            zip_path=f"{bundle.folder}/{number:02d}-{zip_name(d.display_name, d.content_type)}",
+        ))
+
+    decided = dispute.decided_at is not None
+    point_entries = []
+    for p in points:
+        show_advice = not party or decided
+        point_entries.append(PointEntry(
+            number=p.number, title=p.title,
+            positions=[PositionEntry(pos.organisation.name, pos.text) for pos in p.positions.all()],
+            admissibility=str(p.get_admissibility_display()),
+            reasons=[str(InadmissibilityReason(r).label) if r in InadmissibilityReason.values else str(r)
+                     for r in (p.inadmissibility_reasons or [])],
+            admissibility_note=p.admissibility_note,
+            advice_finding=_finding(p.advice_finding) if show_advice else "",
+            advice_recommendation=p.advice_recommendation if show_advice else "",
+            decision_finding=_finding(p.decision_finding) if show_advice else "",
+            decision_follows_advice=p.decision_follows_advice if show_advice else None,
+            decision_reason=p.decision_reason if show_advice else "",
+        ))
+
+    # The date the dossier stands at: the last change that is part of this case version.
+    dossier_date = max([e.at for e in all_events] + [dispute.created_at])
+    agreement = dispute.agreement
+    return DossierContent(
+        dispute=dispute, audience=audience, audience_label=str(DossierAudience(audience).label),
+        case_number=dispute.case_number or str(dispute.pk)[:8], case_version=version,
+        title=dispute.title, kind_label=dispute.get_kind_display(), state_label=dispute.get_state_display(),
+        agreement=_("Prestatieafspraken %(municipality)s %(year)s")
+        % {"municipality": agreement.municipality.name, "year": agreement.year},
+        applicants=[p.organisation.name for p in parties if p.role == PartyRole.APPLICANT],
+        respondents=[p.organisation.name for p in parties if p.role == PartyRole.RESPONDENT],
+        arose_on=format_day(dispute.arose_on), submitted_at=format_moment(dispute.submitted_at),
+        decided_at=format_moment(dispute.decided_at), ended_at=format_moment(dispute.ended_at),
+        outcome=_outcome(dispute, points, party),
+        dossier_date=dossier_date, events=events, points=point_entries, bundles=bundles,
+    )
+
+
+def _positions():
+    from ..models import PointPosition
+
+    return PointPosition.objects.select_related("organisation").order_by("recorded_at", "pk")

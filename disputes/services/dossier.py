@@ -1,0 +1,305 @@
+"""Exporting the decision dossier: request (idempotent per case version), build, download.
+
+The request is a service like any other (lock, check, write, record, then ``on_commit``); the
+build runs in a Celery task and calls ``dossier_build_export`` here, which claims the export row,
+builds into a temporary folder outside any transaction, and stores the PDF and the ZIP as
+documents of the case in one short transaction at the end.
+
+Case version. ``case_version`` (disputes/dossier/content.py) counts the case's version, its
+documents and its events, but not the dossier's own output documents nor the events that only
+record reading (``dossier_requested``, ``dossier_exported``, downloads). It is computed before the
+``dossier_requested`` event is written and that event is not counted anyway: asking twice for the
+same case gives the same version, so the same export; any real change (a transition, a document,
+a decision) gives a new version and so a new export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import clock, permissions
+from ..dossier.content import case_version
+from ..dossier.errors import DossierIntegrityError
+from ..models import (
+    Confidentiality,
+    Dispute,
+    Document,
+    DocumentType,
+    DossierAudience,
+    DossierExport,
+    ExportStatus,
+    StaffRole,
+    Step,
+)
+from ..states import DisputeState
+from ._core import lock, record, service, track_stored_file
+from .documents import bundle_for
+
+log = logging.getLogger(__name__)
+
+FULL_ROLES = (StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL)
+
+
+# -- who may ------------------------------------------------------------------------------------
+def allowed_audiences(user, dispute: Dispute) -> list[str]:
+    """Which versions of the dossier ``user`` may export (and see): staff of the ministry both,
+    the commission and the parties of the case the party version, anyone else none.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if not permissions.can_view_dispute(user, dispute):
+        return []
+    if user.is_superuser or permissions.has_role(user, *FULL_ROLES):
+        return [DossierAudience.FULL, DossierAudience.PARTY]
+    if permissions.is_staff_member(user) or permissions.is_applicant(user, dispute) or (
+        permissions.is_respondent(user, dispute)
+    ):
+        return [DossierAudience.PARTY]
+    return []
+
+
+def can_export_dossier(user, dispute: Dispute, audience: str) -> bool:
+    return audience in allowed_audiences(user, dispute)
+
+
+def exports_visible_to(user, dispute: Dispute):
+    """The exports of a case this user may see (newest first)."""
+    return DossierExport.objects.filter(dispute=dispute, audience__in=allowed_audiences(user, dispute)).order_by(
+        "-requested_at"
+    )
+
+
+# -- request ------------------------------------------------------------------------------------
+@service
+def dossier_request_export(*, dispute: Dispute, actor, audience: str) -> DossierExport:
+    """Ask for the dossier of a case; returns the existing export of this case version if any.
+
+    A failed export of the same version is reset and tried again. The build is scheduled after
+    the commit (Celery task ``build_dossier_export``).
+    """
+    dispute = lock(dispute)
+    if audience not in DossierAudience.values:
+        raise ValidationError({"audience": _("Kies de volledige versie of de partijversie.")})
+    permissions.require(
+        can_export_dossier(actor, dispute, audience),
+        _("U mag deze versie van het dossier niet exporteren."),
+    )
+    if dispute.state == DisputeState.DRAFT or not dispute.case_number:
+        raise ValidationError(_("Van een concept wordt geen dossier gemaakt; dien het verzoek eerst in."))
+    version = case_version(dispute)  # before the event below (which is not counted anyway)
+    export = DossierExport.objects.filter(dispute=dispute, audience=audience, case_version=version).first()
+    schedule = False
+    if export is None:
+        export = DossierExport.objects.create(
+            dispute=dispute, audience=audience, case_version=version, requested_by=actor,
+            requested_at=clock.now(),
+        )
+        schedule = True
+    elif export.status == ExportStatus.FAILED:
+        DossierExport.objects.filter(pk=export.pk).update(
+            status=ExportStatus.PENDING, progress=0, error="", pages=None, requested_by=actor,
+            requested_at=clock.now(), started_at=None, finished_at=None,
+        )
+        export.refresh_from_db()
+        schedule = True
+    record(
+        dispute, actor=actor, kind="dossier_requested",
+        organisation=_acting_organisation(actor, dispute),
+        payload={"export": str(export.pk), "audience": audience, "case_version": version, "new": schedule},
+        visibility=_visibility(audience),
+    )
+    if schedule:
+        from ..dossier.tasks import build_dossier_export
+
+        export_id = str(export.pk)
+        transaction.on_commit(lambda: build_dossier_export.delay(export_id))
+    return export
+
+
+def _visibility(audience: str) -> str:
+    return Confidentiality.INTERNAL if audience == DossierAudience.FULL else Confidentiality.PARTIES
+
+
+def _acting_organisation(actor, dispute):
+    from .documents import acting_organisation
+
+    return None if permissions.is_staff_member(actor) else acting_organisation(actor, dispute)
+
+
+# -- build (called by the Celery task) ------------------------------------------------------------
+def dossier_build_export(*, export_id) -> DossierExport | None:
+    """Build one export. Idempotent: a finished or failed export is left alone; a ``running`` one
+    (its worker died: the message came back because of ``acks_late``) is rebuilt from scratch.
+
+    Each attempt claims the row under a lock and is identified by its ``started_at``; only the
+    attempt that still holds the claim at the end may store its result, so a late duplicate can
+    never produce a second set of documents.
+    """
+    claim = _claim(export_id)
+    if claim is None:
+        return DossierExport.objects.filter(pk=export_id).first()
+    export, token = claim
+
+    def progress(percent: int) -> None:
+        # Own small UPDATEs outside any transaction, so a polling page sees them move.
+        DossierExport.objects.filter(pk=export.pk, started_at=token, status=ExportStatus.RUNNING).update(
+            progress=min(percent, 99)
+        )
+
+    from ..dossier import export_dossier
+
+    try:
+        current = case_version(export.dispute)
+        if current != export.case_version:
+            raise _Stale(current)
+        with tempfile.TemporaryDirectory(prefix="dossier-") as tmp:
+            result = export_dossier(export.dispute, tmp, audience=export.audience, progress=progress)
+            return _finish(export, token, result)
+    except DossierIntegrityError as exc:
+        _fail(export, token, str(exc), integrity=exc)
+    except _Stale:
+        _fail(export, token, _("Het geschil is gewijzigd sinds het dossier werd aangevraagd. Vraag het dossier "
+                               "opnieuw aan."))
+    except Exception:  # noqa: BLE001 - a broken export must end as "failed", never stay "running"
+        log.exception("dossier export %s failed", export.pk)
+        _fail(export, token, _("Het dossier kon door een technische fout niet worden gemaakt. Probeer het later "
+                               "opnieuw of meld het bij de beheerder."))
+    return DossierExport.objects.get(pk=export.pk)
+
+
+class _Stale(Exception):
+    pass
+
+
+def _claim(export_id):
+    with transaction.atomic():
+        export = DossierExport.objects.select_for_update().select_related("dispute").filter(pk=export_id).first()
+        if export is None or export.status in (ExportStatus.DONE, ExportStatus.FAILED):
+            return None
+        token = clock.now()
+        if export.started_at is not None and token <= export.started_at:
+            from datetime import timedelta
+
+            token = export.started_at + timedelta(microseconds=1)
+        export.status, export.progress, export.started_at, export.error = ExportStatus.RUNNING, 0, token, ""
+        export.save(update_fields=["status", "progress", "started_at", "error"])
+        return export, token
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _store_file(*, dispute: Dispute, actor, path: Path, display_name: str, content_type: str,
+                confidentiality: str, pages: int | None) -> Document:
+    """Store a file we made ourselves (no upload check: ``check_upload`` takes PDFs only)."""
+    sha256, size = _sha256(path)
+    now = clock.now()
+    document = Document(
+        dispute=dispute, bundle=bundle_for(dispute, Step.DOSSIER), doc_type=DocumentType.OVERIG,
+        display_name=display_name, sha256=sha256, size=size, content_type=content_type, page_count=pages,
+        uploaded_by=actor, organisation=None, confidentiality=confidentiality, uploaded_at=now, submitted_at=now,
+    )
+    with open(path, "rb") as fh:
+        document.file.save("dossier", File(fh), save=False)
+    track_stored_file(document.file.storage, document.file.name)
+    document.save()
+    return document
+
+
+@service
+def _finish(export: DossierExport, token, result: dict) -> DossierExport | None:
+    locked = DossierExport.objects.select_for_update().get(pk=export.pk)
+    if locked.status != ExportStatus.RUNNING or locked.started_at != token:
+        return None  # another attempt took over; its result counts, ours is dropped
+    dispute = Dispute.objects.get(pk=export.dispute_id)
+    confidentiality = _visibility(export.audience)
+    pdf = _store_file(
+        dispute=dispute, actor=export.requested_by, path=Path(result["pdf"]), display_name=Path(result["pdf"]).name,
+        content_type="application/pdf", confidentiality=confidentiality, pages=result["pages"],
+    )
+    archive = _store_file(
+        dispute=dispute, actor=export.requested_by, path=Path(result["zip"]), display_name=Path(result["zip"]).name,
+        content_type="application/zip", confidentiality=confidentiality, pages=None,
+    )
+    locked.status, locked.progress, locked.pages = ExportStatus.DONE, 100, result["pages"]
+    locked.pdf, locked.zip, locked.finished_at = pdf, archive, clock.now()
+    locked.save(update_fields=["status", "progress", "pages", "pdf", "zip", "finished_at"])
+    record(
+        dispute, actor=None, kind="dossier_exported", visibility=confidentiality,
+        payload={"export": str(export.pk), "audience": export.audience, "case_version": export.case_version,
+                 "pages": result["pages"], "pdf_sha256": pdf.sha256, "zip_sha256": archive.sha256,
+                 "pdfa_2b": bool(result.get("pdfa"))},
+    )
+    return locked
+
+
+@service
+def _fail(export: DossierExport, token, message: str, integrity: DossierIntegrityError | None = None) -> None:
+    locked = DossierExport.objects.select_for_update().get(pk=export.pk)
+    if locked.status != ExportStatus.RUNNING or locked.started_at != token:
+        return
+    locked.status, locked.error, locked.finished_at = ExportStatus.FAILED, message, clock.now()
+    locked.save(update_fields=["status", "error", "finished_at"])
+    payload = {"export": str(export.pk), "audience": export.audience, "error": message}
+    if integrity is not None:
+        record(
+            locked.dispute, actor=None, kind="integrity_failure", visibility=Confidentiality.INTERNAL,
+            payload={"document": str(integrity.document.pk), "sha256": integrity.document.sha256,
+                     "detail": "missing" if integrity.missing else f"dossier export: sha256 {integrity.actual}"},
+        )
+    record(locked.dispute, actor=None, kind="dossier_export_failed", visibility=Confidentiality.INTERNAL,
+           payload=payload)
+
+
+# -- download -------------------------------------------------------------------------------------
+def dossier_open_download(*, export: DossierExport, actor, kind: str) -> Document:
+    """The stored PDF or ZIP of a finished export, after re-checking its SHA-256.
+
+    A download is recorded (internal); a mismatch is recorded as ``integrity_failure`` in its own
+    transaction and refused with ``DossierIntegrityError``.
+    """
+    if kind not in ("pdf", "zip"):
+        raise ValidationError(_("Onbekend bestand."))
+    permissions.require(can_export_dossier(actor, export.dispute, export.audience))
+    document = export.pdf if kind == "pdf" else export.zip
+    if export.status != ExportStatus.DONE or document is None:
+        raise ValidationError(_("Dit dossier is nog niet klaar."))
+    digest = hashlib.sha256()
+    try:
+        with document.file.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+                digest.update(chunk)
+    except FileNotFoundError as exc:
+        _record_download(export=export, actor=actor, document=document, ok=False, detail="missing")
+        raise DossierIntegrityError(document, missing=True) from exc
+    if digest.hexdigest() != document.sha256:
+        _record_download(export=export, actor=actor, document=document, ok=False,
+                         detail=f"download: sha256 {digest.hexdigest()}")
+        raise DossierIntegrityError(document, actual=digest.hexdigest())
+    _record_download(export=export, actor=actor, document=document, ok=True)
+    return document
+
+
+@service
+def _record_download(*, export: DossierExport, actor, document: Document, ok: bool, detail: str = "") -> None:
+    if ok:
+        record(export.dispute, actor=actor, kind="dossier_downloaded", visibility=Confidentiality.INTERNAL,
+               organisation=_acting_organisation(actor, export.dispute),
+               payload={"export": str(export.pk), "document": str(document.pk)})
+    else:
+        record(export.dispute, actor=actor, kind="integrity_failure", visibility=Confidentiality.INTERNAL,
+               payload={"document": str(document.pk), "sha256": document.sha256, "detail": detail})

@@ -1,0 +1,367 @@
+"""The decision dossier (issue 6): the PDF and ZIP read back, the party version, integrity,
+determinism, the Celery path with its progress, and the pages that request and download it.
+"""
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+
+from disputes import clock
+from disputes.dossier import DossierIntegrityError, export_dossier
+from disputes.models import (
+    Bundle,
+    Dispute,
+    DisputeEvent,
+    DisputePoint,
+    Document,
+    DossierExport,
+    ExportStatus,
+    Step,
+)
+from disputes.services.documents import bundle_for
+from disputes.services.dossier import dossier_request_export
+from tests.factories import case_in_state, moment, pdf_bytes
+
+pytestmark = pytest.mark.django_db
+
+NASTY_TITLE = '<b>x</b><img src="/etc/passwd"/>'
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def add_document(dispute, world, *, step, name, confidentiality="parties", content=None,
+                 content_type="application/pdf", doc_type="correspondentie", withdrawn=False, pages=2):
+    """A stored document put straight into a bundle (test setup; the services are tested elsewhere)."""
+    content = content if content is not None else pdf_bytes(pages, name)
+    document = Document(
+        dispute=dispute, bundle=bundle_for(dispute, step), doc_type=doc_type, display_name=name,
+        sha256=hashlib.sha256(content).hexdigest(), size=len(content), content_type=content_type,
+        uploaded_by=world.secretary, confidentiality=confidentiality, uploaded_at=clock.now(),
+        submitted_at=clock.now(), withdrawn_at=clock.now() if withdrawn else None,
+    )
+    document.file.save("upload", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+@pytest.fixture
+def case(world):
+    """A decided case with a nasty point title, a confidential pair, a PNG and a withdrawn file."""
+    dispute = case_in_state(world, "decided")
+    DisputePoint.objects.filter(dispute=dispute).update(title=NASTY_TITLE)
+    clock.set_now(moment("2017-03-02 10:00"))  # after the decision's own documents
+    add_document(dispute, world, step=Step.ADVICE, name="concept-advies-commissie.pdf", confidentiality="commission")
+    add_document(dispute, world, step=Step.DECISION, name="interne-nota.pdf", confidentiality="internal")
+    add_document(dispute, world, step=Step.RESPONSE, name="foto situatie.png", content=b"\x89PNG\r\n\x1a\nnot-really",
+                 content_type="image/png")
+    add_document(dispute, world, step=Step.RESPONSE, name="teruggetrokken.pdf", withdrawn=True)
+    return Dispute.objects.get(pk=dispute.pk)
+
+
+def outline(reader) -> list[tuple[str, int, list]]:
+    """[(title, page, [(child title, page, [])...])...] with 1-based pages."""
+
+    def walk(items):
+        result = []
+        for item in items:
+            if isinstance(item, list):
+                result[-1][2].extend(walk(item))
+            else:
+                result.append((item.title, reader.get_destination_page_number(item) + 1, []))
+        return result
+
+    return walk(reader.outline)
+
+
+# -- the PDF --------------------------------------------------------------------------------------
+def test_the_pdf_has_bookmarks_stamps_and_a_table_of_contents_that_matches(case, tmp_path):
+    progress = []
+    out = tmp_path / "out"
+    result = export_dossier(case, out, progress=progress.append)
+    assert sorted(p.name for p in out.iterdir()) == ["GPA-2017-0001-dossier.pdf", "GPA-2017-0001-dossier.zip"]
+    assert progress[0] == 0 and progress[-1] == 100 and progress == sorted(progress)
+
+    reader = pypdf.PdfReader(result["pdf"])
+    total = len(reader.pages)
+    assert total == result["pages"]
+    texts = [page.extract_text() for page in reader.pages]
+    for n, text in enumerate(texts, 1):
+        assert f"GPA-2017-0001 - pagina {n} van {total}" in text, f"no stamp on page {n}"
+
+    tree = outline(reader)
+    titles = [t for t, _, _ in tree]
+    assert titles[:4] == ["Voorblad", "Inhoudsopgave", "Tijdlijn", "Geschilpunten"]
+    bundles = tree[4:]
+    # Procedure order (Step enum), each bundle -> its documents; withdrawn files are left out.
+    assert [t for t, _, _ in bundles] == ["Indiening", "Registratie", "Verweer en schriftelijke ronde", "Advies",
+                                          "Bindende uitspraak"]
+    children = {t: [c for c, _, _ in kids] for t, _, kids in bundles}
+    assert children["Advies"] == ["1. advies.pdf", "2. concept-advies-commissie.pdf"]
+    assert children["Bindende uitspraak"] == ["1. bindende_uitspraak.pdf", "2. interne-nota.pdf"]
+    assert not any("teruggetrokken" in c for kids in children.values() for c in kids)
+    # Every document starts on its own page: the verzoek (2 pages) is followed by the next one.
+    starts = [page for _, _, kids in bundles for _, page, _ in kids]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    assert "verzoek - pagina 1 van 2" in texts[starts[0] - 1]
+
+    # The contents page lists every document with the page it really starts on.
+    toc = [line.strip() for line in texts[1].splitlines()]
+    toc = toc[toc.index("Inhoudsopgave") + 1:]  # skip the page heading
+    for title, page, kids in [*tree[:3], *bundles]:
+        assert toc[toc.index(title) + 1] == str(page), title
+        for child, child_page, _ in kids:
+            at = next(i for i, line in enumerate(toc) if line.startswith(child))
+            assert str(child_page) in toc[at + 1:at + 3], (child, child_page)  # after the type column
+            assert page <= child_page
+
+    # The PNG is not a PDF: a placeholder page says where the original is.
+    png_page = next(p for t, _, kids in bundles for c, p, _ in kids if "foto situatie.png" in c)
+    assert "Bestand niet als PDF opgenomen" in texts[png_page - 1]
+    assert "03-verweer-en-schriftelijke-ronde/01-foto situatie.png" in texts[png_page - 1]
+
+    # User text is shown, never interpreted: the point title appears literally.
+    joined = " ".join(texts).replace("\n", "")
+    assert NASTY_TITLE in joined
+    # Organisations are named, natural persons (usernames of the world) are not.
+    assert "Huurdersbelangenorganisatie Leiderdorp" in texts[0]
+    for username in ("anna", "bert", "gerda", "official"):
+        assert not re.search(rf"\b{username}\b", joined)
+
+    with pikepdf.open(result["pdf"]) as pdf:  # qpdf finds nothing to complain about
+        assert pdf.check_pdf_syntax() == []
+
+
+def test_the_party_version_leaves_out_commission_and_internal_documents_and_events(case, tmp_path):
+    full = export_dossier(case, tmp_path / "full")
+    party = export_dossier(case, tmp_path / "party", audience="party")
+    assert Path(party["pdf"]).name == "GPA-2017-0001-dossier-partijversie.pdf"
+    full_text = " ".join(p.extract_text() for p in pypdf.PdfReader(full["pdf"]).pages).replace("\n", " ")
+    party_text = " ".join(p.extract_text() for p in pypdf.PdfReader(party["pdf"]).pages).replace("\n", " ")
+    for name in ("concept-advies-commissie.pdf", "interne-nota.pdf"):
+        assert name in full_text and name not in party_text
+    # point_advised is a commission event, point_decided an internal one.
+    assert "Advies per geschilpunt vastgelegd" in full_text
+    assert "Advies per geschilpunt vastgelegd" not in party_text
+    assert "Beslissing per geschilpunt vastgelegd" not in party_text
+    assert "Partijversie" in party_text
+    with zipfile.ZipFile(party["zip"]) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert {f["confidentiality"] for f in manifest["files"]} == {"parties"}
+    assert manifest["audience"] == "party"
+
+
+# -- the ZIP --------------------------------------------------------------------------------------
+def test_the_zip_holds_the_pdf_every_original_and_a_manifest_whose_hashes_match(case, tmp_path):
+    result = export_dossier(case, tmp_path / "out")
+    with zipfile.ZipFile(result["zip"]) as zf:
+        names = zf.namelist()
+        manifest = json.loads(zf.read("manifest.json"))
+        assert names[0] == "GPA-2017-0001-dossier.pdf" and names[-1] == "manifest.json"
+        assert manifest["dossier"]["sha256"] == hashlib.sha256(zf.read(names[0])).hexdigest()
+        assert manifest["dossier"]["pages"] == result["pages"]
+        documents = {str(d.pk): d for d in Document.objects.filter(dispute=case)}
+        assert len(manifest["files"]) == len(names) - 2
+        for entry in manifest["files"]:
+            data = zf.read(entry["path"])
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"] == documents[entry["document_id"]].sha256
+            assert len(data) == entry["size"]
+            assert entry["bundle"] and entry["document_type"] and entry["organisation"]
+            assert entry["uploaded_at"].startswith("2017-")
+        paths = [f["path"] for f in manifest["files"]]
+        assert "01-indiening/01-verzoek.pdf" in paths
+        assert "03-verweer-en-schriftelijke-ronde/01-foto situatie.png" in paths
+        by_path = {f["path"]: f for f in manifest["files"]}
+        assert by_path["01-indiening/01-verzoek.pdf"]["organisation"] == "Huurdersbelangenorganisatie Leiderdorp"
+        assert all(info.date_time == (2017, 3, 1, 9, 0, 0) for info in zf.infolist())
+
+
+def test_a_tampered_stored_file_stops_the_export_and_leaves_nothing_behind(case, tmp_path):
+    victim = Document.objects.get(dispute=case, doc_type="advies")
+    with victim.file.storage.open(victim.file.name, "wb") as fh:
+        fh.write(pdf_bytes(3, "vervalst"))
+    out = tmp_path / "out"
+    with pytest.raises(DossierIntegrityError) as caught:
+        export_dossier(case, out)
+    assert "advies.pdf" in str(caught.value) and "SHA-256" in str(caught.value)
+    assert caught.value.document == victim
+    assert list(out.iterdir()) == []
+
+
+def test_two_exports_of_the_same_case_version_are_byte_identical(case, tmp_path):
+    first = export_dossier(case, tmp_path / "a", audience="party")
+    clock.set_now(clock.now().replace(year=2019))  # a later moment changes nothing in the output
+    second = export_dossier(case, tmp_path / "b", audience="party")
+    assert Path(first["pdf"]).read_bytes() == Path(second["pdf"]).read_bytes()
+    assert Path(first["zip"]).read_bytes() == Path(second["zip"]).read_bytes()
+
+
+def test_our_own_pages_are_pdfa_2b(world, tmp_path):
+    """Without uploads every page is ours: the dossier claims PDF/A-2b and pikepdf's validator agrees."""
+    pdfa = pytest.importorskip("pikepdf.pdfa")
+    from disputes.dossier.assemble import build
+    from disputes.dossier.content import collect
+
+    dispute = case_in_state(world, "submitted")
+    content = collect(dispute, "full")
+    content.bundles = []
+    result = build(content, tmp_path / "out")
+    assert result["pdfa"] is True
+    report = pdfa.validate_written(result["pdf"], "2b")
+    assert report.verdict == "pass", [str(f) for f in report.findings]
+
+
+def test_rotated_and_odd_sized_uploads_get_a_readable_stamp(world, tmp_path):
+    """The stamp follows /Rotate so it reads upright at the bottom right of every page as shown."""
+    dispute = case_in_state(world, "submitted")
+    source = pikepdf.open(io.BytesIO(pdf_bytes(4, "gedraaid")))
+    for page, rotate in zip(source.pages, (0, 90, 180, 270), strict=True):
+        page.obj.Rotate = rotate
+    source.pages[0].obj.MediaBox = [0, 0, 300, 200]
+    buf = io.BytesIO()
+    source.save(buf)
+    add_document(dispute, world, step=Step.REGISTRATION, name="gedraaid.pdf", content=buf.getvalue())
+    result = export_dossier(dispute, tmp_path / "out")
+    reader = pypdf.PdfReader(result["pdf"])
+    for n, page in enumerate(reader.pages, 1):
+        assert f"pagina {n} van {len(reader.pages)}" in page.extract_text()
+
+
+# -- command --------------------------------------------------------------------------------------
+def test_the_management_command_writes_one_pdf_and_one_zip(case, tmp_path):
+    out = tmp_path / "out"
+    call_command("export_dossier", "GPA-2017-0001", "--out", str(out), "--party-version", stdout=io.StringIO())
+    assert sorted(p.name for p in out.iterdir()) == [
+        "GPA-2017-0001-dossier-partijversie.pdf", "GPA-2017-0001-dossier-partijversie.zip"]
+    with pytest.raises(CommandError, match="GPA-2099-0001"):
+        call_command("export_dossier", "GPA-2099-0001", "--out", str(tmp_path))
+
+
+# -- service and Celery task ----------------------------------------------------------------------
+def test_the_task_path_builds_stores_records_and_is_idempotent(case, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        export = dossier_request_export(dispute=case, actor=world.secretary, audience="full")
+    assert len(callbacks) == 1
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE and export.progress == 100 and export.pages > 0
+    assert export.pdf.bundle.step == Step.DOSSIER and export.zip.bundle.step == Step.DOSSIER
+    assert export.pdf.confidentiality == export.zip.confidentiality == "internal"
+    assert export.pdf.content_type == "application/pdf" and export.zip.content_type == "application/zip"
+    with export.pdf.file.open("rb") as fh:
+        assert hashlib.sha256(fh.read()).hexdigest() == export.pdf.sha256
+    event = DisputeEvent.objects.get(dispute=case, kind="dossier_exported")
+    assert event.payload["pdf_sha256"] == export.pdf.sha256 and event.payload["zip_sha256"] == export.zip.sha256
+    assert DisputeEvent.objects.get(dispute=case, kind="dossier_requested").visibility == "internal"
+
+    # Asking again for the same case version returns the same export and schedules nothing.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = dossier_request_export(dispute=case, actor=world.official, audience="full")
+    assert again.pk == export.pk and callbacks == []
+    # A second delivery of the task for a finished export does nothing.
+    from disputes.dossier.tasks import build_dossier_export
+
+    documents = Document.objects.filter(dispute=case).count()
+    assert build_dossier_export(str(export.pk)) == ExportStatus.DONE
+    assert Document.objects.filter(dispute=case).count() == documents
+    # The dossier's own documents are not part of the next dossier.
+    assert Bundle.objects.filter(dispute=case, step=Step.DOSSIER).count() == 1
+
+
+def test_an_export_left_running_by_a_dead_worker_is_rebuilt_once(case, world, django_capture_on_commit_callbacks):
+    from disputes.dossier.tasks import build_dossier_export
+
+    with django_capture_on_commit_callbacks(execute=False):
+        export = dossier_request_export(dispute=case, actor=world.secretary, audience="party")
+    DossierExport.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING, progress=37,
+                                                      started_at=clock.now())
+    assert build_dossier_export(str(export.pk)) == ExportStatus.DONE
+    assert build_dossier_export(str(export.pk)) == ExportStatus.DONE
+    assert Document.objects.filter(dispute=case, bundle__step=Step.DOSSIER).count() == 2
+    assert DisputeEvent.objects.filter(dispute=case, kind="dossier_exported").count() == 1
+
+
+def test_a_tampered_file_fails_the_task_cleanly(case, world, django_capture_on_commit_callbacks):
+    victim = Document.objects.get(dispute=case, doc_type="verzoek")
+    with victim.file.storage.open(victim.file.name, "wb") as fh:
+        fh.write(b"%PDF-1.4 vervalst")
+    with django_capture_on_commit_callbacks(execute=True):
+        export = dossier_request_export(dispute=case, actor=world.secretary, audience="full")
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED and "verzoek.pdf" in export.error
+    assert export.pdf is None and not Document.objects.filter(dispute=case, bundle__step=Step.DOSSIER).exists()
+    assert DisputeEvent.objects.filter(dispute=case, kind="integrity_failure").exists()
+
+
+# -- views ----------------------------------------------------------------------------------------
+def test_parties_export_the_party_version_and_follow_its_progress(case, world, client,
+                                                                  django_capture_on_commit_callbacks):
+    client.force_login(world.tenant)
+    url = reverse("dossier:request", args=[case.pk])
+    assert client.post(url, {"audience": "full"}).status_code == 403
+    assert client.get(url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"audience": "party"})
+    export = DossierExport.objects.get(dispute=case)
+    assert response.status_code == 302 and response["Location"] == reverse("dossier:status", args=[export.pk])
+
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    assert '<progress id="dossier-progress" max="100" value="100">' in body
+    assert 'aria-live="polite"' in body and "js/dossier.js" in body and "<script>" not in body
+    status = client.get(reverse("dossier:status-json", args=[export.pk])).json()
+    assert status["status"] == "done" and status["progress"] == 100 and len(status["downloads"]) == 2
+
+    download = client.get(reverse("dossier:download", args=[export.pk, "pdf"]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert "GPA-2017-0001-dossier-partijversie.pdf" in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff" and download["Cache-Control"] == "no-store"
+    export.refresh_from_db()
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == export.pdf.sha256
+    assert DisputeEvent.objects.filter(dispute=case, kind="dossier_downloaded").count() == 1
+
+
+def test_other_peoples_exports_are_404_and_a_tampered_download_is_refused(case, world, client,
+                                                                        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        full = dossier_request_export(dispute=case, actor=world.secretary, audience="full")
+    full.refresh_from_db()
+    urls = [reverse("dossier:status", args=[full.pk]), reverse("dossier:status-json", args=[full.pk]),
+            reverse("dossier:download", args=[full.pk, "zip"])]
+    client.force_login(world.outsider)  # a party of another overleg
+    assert [client.get(u).status_code for u in urls] == [404, 404, 404]
+    client.force_login(world.corp_user)  # a party of this case, but the full version is not theirs
+    assert [client.get(u).status_code for u in urls] == [404, 404, 404]
+
+    client.force_login(world.secretary)
+    with full.zip.file.storage.open(full.zip.file.name, "wb") as fh:
+        fh.write(b"PK vervalst")
+    refused = client.get(urls[2])
+    assert refused.status_code == 409 and "SHA-256" in refused.content.decode()
+    assert DisputeEvent.objects.filter(dispute=case, kind="integrity_failure").count() == 1
+
+
+def test_the_export_panel_offers_what_the_user_may_export(case, world):
+    request = RequestFactory().get("/")
+
+    def panel(user):
+        request.user = user
+        return render_to_string("dossier/_export_panel.html", {"dispute": case, "user": user}, request=request)
+
+    secretary = panel(world.secretary)
+    assert 'value="full"' in secretary and 'value="party"' in secretary and "csrfmiddlewaretoken" in secretary
+    assert secretary.count('value="full"') == 1
+    tenant = panel(world.tenant)
+    assert 'value="full"' not in tenant and 'value="party"' in tenant
+    assert reverse("dossier:request", args=[case.pk]) in tenant
