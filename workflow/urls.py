@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+"""The staff side, mounted at /werk/ (config/urls.py). Every view requires a staff role."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "workflow"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.WorklistView.as_view(), name="worklist"),
+    path("taken/", views.InboxView.as_view(), name="inbox"),
+    path("commissie/", views.RosterView.as_view(), name="roster"),
+    path("geschillen/<uuid:pk>/", views.CaseView.as_view(), name="case"),
+    path("geschillen/<uuid:pk>/taken/<int:task_pk>/", views.TaskView.as_view(), name="task"),
+    path("geschillen/<uuid:pk>/taken/<int:task_pk>/toewijzen/", views.TaskAssignView.as_view(), name="task-assign"),
+    path("geschillen/<uuid:pk>/acties/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),
+    path("geschillen/<uuid:pk>/brieven/<slug:kind>/", views.LetterView.as_view(), name="letter"),
+]

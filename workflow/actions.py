@@ -1,0 +1,281 @@
+"""What staff can do on the pages under /werk/: each action is one form and one service call.
+
+Task actions belong to a task (``TASK_ACTIONS[node name]``); case actions are offered on the case
+page whenever the user's role and the case's state allow them (extension, settlement, late
+response, documents, recusal). Every ``perform`` makes exactly one call into ``disputes.services``
+(or ``workflow.services`` for assignment) and returns nothing; the views map the domain's errors.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from disputes import permissions, services
+from disputes.models import StaffRole
+from disputes.states import OPEN_STATES, TRANSITIONS
+
+from . import forms
+
+
+@dataclass(frozen=True)
+class Action:
+    slug: str
+    label: str
+    form_class: type
+    perform: Callable
+    #: a per-point action shows one form per dispute point (``point`` is passed to ``perform``)
+    per_point: bool = False
+    #: only points that are admissible (advice and decision are given on those only)
+    admissible_points_only: bool = False
+    #: a short explanation shown above the form
+    help: str = ""
+    #: user, dispute -> may this user use this action now (case actions only)
+    allowed: Callable = field(default=lambda user, dispute: True)
+    #: extra keyword arguments for the form: dispute, user -> dict
+    form_kwargs: Callable = field(default=lambda dispute, user: {})
+    #: initial values of an unbound form: dispute, point -> dict
+    initial: Callable = field(default=lambda dispute, point: {})
+    #: the destructive or final actions get a warning colour/text
+    final: bool = False
+
+
+def _version(form) -> int:
+    return form.cleaned_data["expected_version"]
+
+
+# -- task actions ----------------------------------------------------------------------------------
+START_REVIEW = Action(
+    "start_review", _("Beoordeling starten"), forms.ConfirmForm,
+    lambda request, dispute, form, point=None: services.dispute_start_review(
+        dispute=dispute, actor=request.user, expected_version=_version(form)),
+    help=_("De ontvangst is gecontroleerd; het secretariaat begint met de beoordeling van de ontvankelijkheid."),
+)
+POINT_ADMISSIBILITY = Action(
+    "point_admissibility", _("Ontvankelijkheid vastleggen"), forms.PointAdmissibilityForm,
+    lambda request, dispute, form, point=None: services.point_decide_admissibility(
+        point=point, actor=request.user, admissible=form.cleaned_data["admissible"],
+        reasons=form.cleaned_data["reasons"], note=form.cleaned_data["note"], expected_version=_version(form)),
+    per_point=True,
+    initial=lambda dispute, point: {
+        "admissible": {"admissible": "1", "inadmissible": "0"}.get(point.admissibility),
+        "reasons": point.inadmissibility_reasons, "note": point.admissibility_note,
+    },
+)
+PASS_ADMISSIBILITY = Action(
+    "pass_admissibility", _("Ontvankelijkheid vaststellen"), forms.ConfirmForm,
+    lambda request, dispute, form, point=None: services.dispute_pass_admissibility(
+        dispute=dispute, actor=request.user, expected_version=_version(form)),
+    help=_("Over elk geschilpunt is beslist en ten minste één punt is ontvankelijk: door naar de toets van de "
+           "inspanningen."),
+)
+REQUEST_REMEDY = Action(
+    "request_remedy", _("Herstel verzuim vragen"), forms.RequestRemedyForm,
+    lambda request, dispute, form, point=None: services.dispute_request_remedy(
+        dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"],
+        deadline=form.cleaned_data["deadline"], documents=form.documents(), expected_version=_version(form)),
+    help=_("De verzoeker moet het verzoek aanvullen; de beslistermijn is zolang opgeschort."),
+)
+ASSESS_EFFORTS = Action(
+    "assess_efforts", _("Inspanningen beoordelen"), forms.EffortsForm,
+    lambda request, dispute, form, point=None: services.dispute_assess_efforts(
+        dispute=dispute, actor=request.user, sufficient=form.cleaned_data["sufficient"],
+        reason=form.cleaned_data["reason"], expected_version=_version(form)),
+    initial=lambda dispute, point: {
+        "sufficient": {True: "1", False: "0"}.get(dispute.efforts_sufficient), "reason": dispute.efforts_reason,
+    },
+)
+ACCEPT = Action(
+    "accept", _("In behandeling nemen"), forms.ConfirmForm,
+    lambda request, dispute, form, point=None: services.dispute_accept(
+        dispute=dispute, actor=request.user, expected_version=_version(form)),
+    help=_("De inspanningen zijn voldoende: de verweerders krijgen de verweertermijn (standaard vier weken)."),
+)
+DECLARE_INADMISSIBLE = Action(
+    "declare_inadmissible", _("Geheel niet-ontvankelijk verklaren"), forms.DeclareInadmissibleForm,
+    lambda request, dispute, form, point=None: services.dispute_declare_inadmissible(
+        dispute=dispute, actor=request.user, reasons=form.cleaned_data["reasons"], documents=form.documents(),
+        expected_version=_version(form)),
+    initial=lambda dispute, point: {"reasons": sorted(
+        {r for p in dispute.points.all() for r in p.inadmissibility_reasons}
+        | ({"A6"} if dispute.efforts_sufficient is False else set())
+    )},
+    help=_("Dit is de beslissing namens de Minister; de bezwaartermijn gaat lopen."),
+    final=True,
+)
+REQUEST_INFORMATION = Action(
+    "request_information", _("Inlichtingen vragen"), forms.RequestInformationForm,
+    lambda request, dispute, form, point=None: services.dispute_request_information(
+        dispute=dispute, actor=request.user, party=form.cleaned_data["party"], question=form.cleaned_data["question"],
+        deadline=form.cleaned_data["deadline"], documents=form.documents(), expected_version=_version(form)),
+    form_kwargs=lambda dispute, user: {"dispute": dispute},
+    help=_("Een vraag aan één partij, met een eigen termijn. De taak blijft open."),
+)
+SCHEDULE_HEARING = Action(
+    "schedule_hearing", _("Hoorzitting plannen"), forms.ScheduleHearingForm,
+    lambda request, dispute, form, point=None: services.dispute_schedule_hearing(
+        dispute=dispute, actor=request.user, hearing_at=form.cleaned_data["hearing_at"],
+        place=form.cleaned_data["place"], documents=form.documents(), expected_version=_version(form)),
+    help=_("Alle leden van de partijen krijgen een uitnodiging per e-mail met een agenda-bestand (.ics)."),
+)
+SKIP_HEARING = Action(
+    "skip_hearing", _("Schriftelijk afdoen"), forms.SkipHearingForm,
+    lambda request, dispute, form, point=None: services.dispute_skip_hearing(
+        dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"], expected_version=_version(form)),
+    help=_("Geen hoorzitting: de commissie beraadslaagt op de stukken. Motiveer waarom dat volstaat."),
+)
+RECORD_HEARING = Action(
+    "record_hearing", _("Verslag vastleggen"), forms.RecordHearingForm,
+    lambda request, dispute, form, point=None: services.dispute_record_hearing(
+        dispute=dispute, actor=request.user, documents=form.documents(), expected_version=_version(form)),
+    help=_("Met het verslag gaat het geschil naar de beraadslaging van de commissie."),
+)
+POINT_ADVICE = Action(
+    "point_advise", _("Advies over dit punt vastleggen"), forms.PointAdviceForm,
+    lambda request, dispute, form, point=None: services.point_advise(
+        point=point, actor=request.user, finding=form.cleaned_data["finding"],
+        recommendation=form.cleaned_data["recommendation"], expected_version=_version(form)),
+    per_point=True, admissible_points_only=True,
+    initial=lambda dispute, point: {
+        "finding": point.advice_finding or None, "recommendation": point.advice_recommendation,
+    },
+)
+ISSUE_ADVICE = Action(
+    "issue_advice", _("Advies uitbrengen"), forms.IssueAdviceForm,
+    lambda request, dispute, form, point=None: services.dispute_issue_advice(
+        dispute=dispute, actor=request.user, documents=form.documents(), expected_version=_version(form)),
+    help=_("Het advies gaat naar de Minister. Elk ontvankelijk geschilpunt heeft een bevinding nodig."),
+)
+POINT_DECISION = Action(
+    "point_decide", _("Beslissing over dit punt vastleggen"), forms.PointDecisionForm,
+    lambda request, dispute, form, point=None: services.point_decide(
+        point=point, actor=request.user, follow_advice=form.cleaned_data["follow_advice"],
+        decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"],
+        expected_version=_version(form)),
+    per_point=True, admissible_points_only=True,
+    initial=lambda dispute, point: {
+        "follow_advice": {True: "1", False: "0"}.get(point.decision_follows_advice),
+        "decision": "" if point.decision_follows_advice else point.decision_finding,
+        "reason": point.decision_reason,
+    },
+)
+DRAFT_DECISION = Action(
+    "draft_decision", _("Ontwerpuitspraak vastleggen"), forms.DraftDecisionForm,
+    lambda request, dispute, form, point=None: services.dispute_draft_decision(
+        dispute=dispute, actor=request.user, documents=form.documents()),
+    help=_("Daarna stelt een andere ambtenaar de uitspraak vast (vier ogen): wie opstelt, kan niet vaststellen."),
+)
+DECIDE = Action(
+    "decide", _("Bindende uitspraak vaststellen"), forms.DecideForm,
+    lambda request, dispute, form, point=None: services.dispute_decide(
+        dispute=dispute, actor=request.user, documents=form.documents(), expected_version=_version(form)),
+    help=_("De uitspraak gaat naar alle partijen; de bezwaartermijn van zes weken gaat lopen."),
+    final=True,
+)
+
+#: node name -> the actions on its task page, in the order they are shown
+TASK_ACTIONS: dict[str, tuple[Action, ...]] = {
+    "register": (START_REVIEW,),
+    "assess_admissibility": (POINT_ADMISSIBILITY, PASS_ADMISSIBILITY, REQUEST_REMEDY),
+    "declare_inadmissible": (DECLARE_INADMISSIBLE,),
+    "review_efforts": (ASSESS_EFFORTS, ACCEPT, REQUEST_REMEDY),
+    "plan_hearing": (REQUEST_INFORMATION, SCHEDULE_HEARING),
+    "choose_written_procedure": (SKIP_HEARING,),
+    "record_hearing": (RECORD_HEARING,),
+    "prepare_advice": (POINT_ADVICE, ISSUE_ADVICE),
+    "draft_decision": (POINT_DECISION, DRAFT_DECISION),
+    "adopt_decision": (DECIDE,),
+}
+
+
+# -- case actions ----------------------------------------------------------------------------------
+def _open_response_round(dispute) -> bool:
+    return dispute.state == "awaiting_response"
+
+
+CASE_ACTIONS: dict[str, Action] = {
+    a.slug: a
+    for a in (
+        Action(
+            "verlengen", _("Beslistermijn verlengen"), forms.ExtendTermForm,
+            lambda request, dispute, form, point=None: services.dispute_extend_decision_term(
+                dispute=dispute, actor=request.user, weeks=form.cleaned_data["weeks"],
+                reason=form.cleaned_data["reason"], documents=form.documents(), expected_version=_version(form)),
+            allowed=lambda user, dispute: dispute.state in OPEN_STATES
+            and permissions.can_fire(user, dispute, "extend_decision_term"),
+            help=_("Ten hoogste vier weken per keer, alleen vóór het einde van de lopende termijn; alle partijen "
+                   "krijgen bericht (art. 40 lid 2 BTIV)."),
+        ),
+        Action(
+            "schikking", _("Schikking vastleggen"), forms.SettleForm,
+            lambda request, dispute, form, point=None: services.dispute_settle(
+                dispute=dispute, actor=request.user, documents=form.documents(), note=form.cleaned_data["note"],
+                expected_version=_version(form)),
+            allowed=lambda user, dispute: dispute.state in TRANSITIONS["settle"].sources
+            and permissions.can_fire(user, dispute, "settle"),
+            help=_("Partijen zijn het alsnog eens geworden. Het geschil wordt afgesloten als geschikt."),
+            final=True,
+        ),
+        Action(
+            "te-laat-verweer", _("Te laat verweer toestaan"), forms.AllowLateResponseForm,
+            lambda request, dispute, form, point=None: services.dispute_allow_late_response(
+                dispute=dispute, actor=request.user, organisation=form.cleaned_data["organisation"]),
+            allowed=lambda user, dispute: _open_response_round(dispute) and permissions.can_assess(user, dispute),
+            form_kwargs=lambda dispute, user: {"dispute": dispute},
+            help=_("Deze verweerder mag na de verweertermijn nog verweer indienen."),
+        ),
+        Action(
+            "verweerronde-sluiten", _("Verweerronde sluiten"), forms.ConfirmForm,
+            lambda request, dispute, form, point=None: services.dispute_close_responses(
+                dispute=dispute, actor=request.user, expected_version=_version(form)),
+            allowed=lambda user, dispute: _open_response_round(dispute)
+            and permissions.can_fire(user, dispute, "close_responses"),
+            help=_("Kan zodra alle verweerders hebben gereageerd of de verweertermijn is verstreken; anders sluit "
+                   "de ronde vanzelf."),
+        ),
+        Action(
+            "document", _("Document toevoegen"), forms.DocumentForm,
+            lambda request, dispute, form, point=None: services.document_upload(
+                dispute=dispute, actor=request.user, uploaded=form.cleaned_data["file"],
+                doc_type=form.cleaned_data["doc_type"], confidentiality=form.cleaned_data["confidentiality"]),
+            allowed=lambda user, dispute: permissions.can_upload(user, dispute),
+            form_kwargs=lambda dispute, user: {"levels": permissions.visible_confidentialities(user, dispute)},
+            help=_("Bijvoorbeeld interne aantekeningen van de commissie: kies dan 'Alleen medewerkers en "
+                   "adviescommissie'; partijen zien die nooit."),
+        ),
+        Action(
+            "verschonen", _("Verschonen (belangenconflict melden)"), forms.RecuseForm,
+            lambda request, dispute, form, point=None: services.dispute_recuse(
+                dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"]),
+            allowed=lambda user, dispute: permissions.can_recuse(user, dispute),
+            help=_("Daarna ziet u niets meer van dit geschil: niet in de werkvoorraad, niet in uw taken en niet "
+                   "in het dossier. Dit is niet terug te draaien."),
+            final=True,
+        ),
+    )
+}
+
+ROLE_LABELS = {
+    StaffRole.SECRETARY: _("secretariaat"),
+    StaffRole.COMMISSION_CHAIR: _("voorzitter adviescommissie"),
+    StaffRole.COMMISSION_MEMBER: _("adviescommissie"),
+    StaffRole.MINISTER_OFFICIAL: _("ambtenaren namens de Minister"),
+}
+
+#: audit event kinds that are not transitions, in Dutch for the timeline
+EVENT_LABELS = {
+    "drafted": _("Concept aangemaakt"),
+    "document_added": _("Document toegevoegd"),
+    "point_admissibility": _("Ontvankelijkheid geschilpunt vastgelegd"),
+    "efforts_assessed": _("Inspanningen getoetst"),
+    "responded": _("Verweer ingediend"),
+    "late_response_allowed": _("Te laat verweer toegestaan"),
+    "recused": _("Lid van de commissie heeft zich verschoond"),
+    "point_advised": _("Advies over geschilpunt vastgelegd"),
+    "point_decided": _("Beslissing over geschilpunt vastgelegd"),
+    "decision_drafted": _("Ontwerpuitspraak opgesteld"),
+    "task_assigned": _("Taak toegewezen"),
+    "task_released": _("Taak teruggezet in de wachtrij"),
+    "reminder": _("Herinnering verstuurd"),
+    "document_downloaded": _("Document gedownload"),
+}

@@ -1,0 +1,40 @@
+"""Following the domain: every audit event may move the case, so the flow follows it.
+
+``disputes.signals.event_recorded`` is sent inside the service's transaction after each event.
+The flow's bookkeeping (viewflow tasks) is updated in that same transaction, so the state and the
+to-do list commit together; a hearing invitation leaves after the commit.
+
+The law comes first: if updating the to-do list fails (a bug, not a user error), the legal step
+still goes through, the failure is logged, and the periodic task (tasks.resync_processes) brings
+the process back in step. With ``settings.WORKFLOW_STRICT = True`` (the tests) the error is raised.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from disputes.signals import event_recorded
+
+from . import sync
+
+log = logging.getLogger(__name__)
+
+
+def follow_event(sender, *, dispute, event, **kwargs) -> None:
+    try:
+        with transaction.atomic():
+            sync.on_event(dispute, event)
+    except Exception:
+        if getattr(settings, "WORKFLOW_STRICT", False):
+            raise
+        log.exception("workflow: could not follow event %s (%s) of %s", event.pk, event.kind, dispute.pk)
+    if event.kind == "schedule_hearing":
+        from .tasks import send_hearing_invitations
+
+        event_id = event.pk
+        transaction.on_commit(lambda: send_hearing_invitations.delay(event_id=event_id))
+
+
+def connect() -> None:
+    event_recorded.connect(follow_event, dispatch_uid="workflow.follow_event")
