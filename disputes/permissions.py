@@ -99,15 +99,18 @@ def can_respond(user, dispute: Dispute) -> bool:
     return user is not None and is_respondent(user, dispute)
 
 
-def can_upload(user, dispute: Dispute) -> bool:
-    """Parties add documents to their own case; staff to any case they can see."""
+def can_upload(user, dispute: Dispute, confidentiality: str = "parties") -> bool:
+    """Parties add documents to their own case; staff to any case they can see. A commission member
+    (not the chair) adds only the commission's internal notes (``commission`` documents)."""
     if user is None:
         return False
     if is_applicant(user, dispute) or is_respondent(user, dispute):
         return True
-    return has_role(user, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL, StaffRole.COMMISSION_CHAIR) and (
-        can_view_dispute(user, dispute)
-    )
+    if not can_view_dispute(user, dispute):
+        return False
+    if has_role(user, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL, StaffRole.COMMISSION_CHAIR):
+        return True
+    return has_role(user, StaffRole.COMMISSION_MEMBER) and confidentiality == "commission"
 
 
 def can_assess(user, dispute: Dispute) -> bool:

@@ -14,9 +14,9 @@ from .review import _after_decision
 
 
 @service
-def dispute_recuse(*, dispute: Dispute, actor, reason: str) -> None:
+def dispute_recuse(*, dispute: Dispute, actor, reason: str, expected_version: int | None = None) -> None:
     """A commission member declares a conflict of interest; from now on the case is hidden from them."""
-    dispute = lock(dispute)
+    dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_recuse(actor, dispute))
     if not reason.strip():
         raise ValidationError({"reason": _("Geef de reden van verschoning.")})
@@ -105,9 +105,9 @@ def point_decide(
 
 
 @service
-def dispute_draft_decision(*, dispute: Dispute, actor, documents) -> Dispute:
+def dispute_draft_decision(*, dispute: Dispute, actor, documents, expected_version: int | None = None) -> Dispute:
     """Upload the draft binding decision (internal); its drafter cannot adopt it (four eyes)."""
-    dispute = lock(dispute)
+    dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_decide(actor, dispute) or permissions.can_assess(actor, dispute))
     if dispute.state != "advice_issued":
         from django_fsm import TransitionNotAllowed

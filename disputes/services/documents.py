@@ -107,10 +107,11 @@ def document_upload(
     doc_type: str,
     confidentiality: str = Confidentiality.PARTIES,
     supersedes: Document | None = None,
+    expected_version: int | None = None,
 ) -> Document:
     """A party or staff member adds a document to the current step of a case."""
-    dispute = lock(dispute)
-    permissions.require(permissions.can_upload(actor, dispute))
+    dispute = lock(dispute, expected_version=expected_version)
+    permissions.require(permissions.can_upload(actor, dispute, confidentiality))
     if dispute.state in ("decided", "withdrawn", "settled", "closed") and not permissions.has_role(
         actor, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL
     ):

@@ -84,9 +84,9 @@ def dispute_close_responses(*, dispute: Dispute, actor=None, expected_version=No
 
 
 @service
-def dispute_allow_late_response(*, dispute: Dispute, actor, organisation) -> None:
+def dispute_allow_late_response(*, dispute: Dispute, actor, organisation, expected_version: int | None = None) -> None:
     """The secretary lets one respondent file after the deadline."""
-    dispute = lock(dispute)
+    dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_assess(actor, dispute))
     updated = DisputeParty.objects.filter(
         dispute=dispute, organisation=organisation, role=PartyRole.RESPONDENT

@@ -64,6 +64,18 @@ def test_a_recused_commission_member_sees_nothing_of_the_case(client, world):
     assert case.case_number not in client.get(reverse("home")).content.decode()
 
 
+def test_commission_members_add_only_commission_notes(world):
+    from disputes.errors import NotPermitted
+
+    case = case_in_state(world, "exchange")
+    note = services.document_upload(dispute=case, actor=world.commission_member, uploaded=pdf("overig")[1],
+                                    doc_type="overig", confidentiality="commission")
+    assert note.confidentiality == "commission" and note.organisation is None
+    with pytest.raises(NotPermitted):
+        services.document_upload(dispute=case, actor=world.commission_member, uploaded=pdf("overig")[1],
+                                 doc_type="overig", confidentiality="parties")
+
+
 def test_confidential_documents_are_hidden_from_parties(client, world):
     case = case_in_state(world, "exchange")
     services.document_upload(dispute=case, actor=world.secretary, uploaded=pdf("overig")[1], doc_type="overig",
