@@ -195,6 +195,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 ATW_EXTRA_HOLIDAYS = env_list("ATW_EXTRA_HOLIDAYS", "")
 # The date the provisional nakoming rule set (Wet versterking regie volkshuisvesting) takes effect.
 NAKOMING_EFFECTIVE_FROM = os.environ.get("NAKOMING_EFFECTIVE_FROM", "2025-01-01")
+# The public address of the site, for links in e-mails (no request there to build them from).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# Uploads through the portal: at most this many files and bytes in one request.
+PORTAL_MAX_FILES_PER_REQUEST = int(os.environ.get("PORTAL_MAX_FILES_PER_REQUEST", "20"))
+PORTAL_MAX_UPLOAD_REQUEST_BYTES = int(os.environ.get("PORTAL_MAX_UPLOAD_REQUEST_BYTES", str(200 * 1024 * 1024)))
 # Prefix of case numbers: GPA-2026-0007.
 CASE_NUMBER_PREFIX = os.environ.get("CASE_NUMBER_PREFIX", "GPA")
 
@@ -202,6 +207,7 @@ CASE_NUMBER_PREFIX = os.environ.get("CASE_NUMBER_PREFIX", "GPA")
 # DJANGO_SECURE_SSL_REDIRECT=1 and DJANGO_HSTS_SECONDS=31536000.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True  # the hour counts from the last request, not from the log-in
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

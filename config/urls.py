@@ -16,6 +16,7 @@ urlpatterns = [
     path("inloggen/tweede-stap/instellen/", twofactor.setup, name="two-factor-setup"),
     path("inloggen/tweede-stap/qr.svg", twofactor.qr_code, name="two-factor-qr"),
     path("beheer/", admin.site.urls),
+    path("taal/", include("django.conf.urls.i18n")),  # set_language: the language switch
 ]
 admin.site.site_header = "Geschilbeslechting prestatieafspraken - beheer"
 admin.site.site_title = "Geschilbeslechting beheer"

@@ -55,6 +55,7 @@ def notify_event(*, event_id: int) -> int:
         "dispute": event.dispute,
         "transition": TRANSITIONS.get(event.kind),
         "due": format_date_nl(date.fromisoformat(due)) if due else "",
+        "site_url": settings.SITE_URL,
     }
     subject = " ".join(render_to_string("emails/event_subject.txt", context).split())
     body = render_to_string("emails/event_body.txt", context)

@@ -1,32 +1,71 @@
-"""Pages of the first release: the case list after log-in and a read-only case page.
+"""The pages everyone starts from: the home page after log-in and the generic case page.
 
-The portal (filing wizard) and the back office (task views) come with their own issues; every view
-here reads through ``selectors`` and loads a case through ``get_dispute_for_user_or_404``.
+Parties get the portal: "Mijn geschillen" at home and the party case page (disputes/portal/).
+Staff go to their worklist when the workflow app provides one, otherwise they see the case list
+and the staff case page here. Every view reads through ``selectors`` and loads a case through
+``get_dispute_for_user_or_404``.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from . import permissions, selectors
+from .models import Deadline, PartyRole
+from .portal import common, guidance
+from .portal.case import case_context, render_case_page
+
+
+def _is_staff(user) -> bool:
+    return permissions.is_staff_member(user) or user.is_superuser
+
+
+def _portal_rows(user) -> list[dict]:
+    """One row per case of the user's organisations, with their role and what is expected of them."""
+    org_ids = permissions.organisation_ids(user)
+    disputes = selectors.disputes_for(user).prefetch_related(
+        Prefetch("deadlines", queryset=Deadline.objects.filter(closed_at__isnull=True), to_attr="portal_open_deadlines")
+    )
+    rows = []
+    for dispute in disputes:
+        parties = list(dispute.parties.all())
+        mine = [p for p in parties if p.organisation_id in org_ids]
+        role = PartyRole.APPLICANT if any(p.role == PartyRole.APPLICANT for p in mine) else PartyRole.RESPONDENT
+        done = role == PartyRole.RESPONDENT and mine and all(p.responded_at for p in mine)
+        guide = guidance.guidance_for(dispute.state, guidance.RESPONDENT_DONE if done else role)
+        due = guidance.deadline_for(guide, dispute.portal_open_deadlines, org_ids)
+        rows.append({
+            "dispute": dispute,
+            "role": role,
+            "role_label": dict(PartyRole.choices)[role],
+            "others": [p for p in parties if p.organisation_id not in org_ids],
+            "action_needed": guide.action in ("remedy", "respond", "wizard"),
+            "expected": guide.expected,
+            "due": guidance.due_text(due),
+        })
+    return rows
 
 
 @require_GET
 @login_required
 def home(request):
-    return render(request, "disputes/home.html", {"disputes": selectors.disputes_for(request.user)})
+    user = request.user
+    if _is_staff(user):
+        try:
+            return redirect(reverse("workflow:worklist"))
+        except NoReverseMatch:
+            pass
+        return render(request, "disputes/home.html", {"disputes": selectors.disputes_for(user)})
+    agreements = list(common.agreements_for(user))
+    return render(request, "portal/home.html", {"rows": _portal_rows(user), "agreements": agreements})
 
 
 @require_GET
 @login_required
 def dispute_detail(request, pk):
     dispute = permissions.get_dispute_for_user_or_404(request.user, pk=pk)
-    context = {
-        "dispute": dispute,
-        "parties": dispute.parties.select_related("organisation"),
-        "points": dispute.points.all(),
-        "deadlines": dispute.deadlines.all(),
-        "documents": selectors.documents_for(request.user, dispute),
-        "events": selectors.events_for(request.user, dispute),
-    }
-    return render(request, "disputes/detail.html", context)
+    if common.role_of(request.user, dispute) in (common.APPLICANT, common.RESPONDENT):
+        return render_case_page(request, dispute)
+    return render(request, "disputes/detail.html", case_context(request, dispute))

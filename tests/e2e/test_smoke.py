@@ -27,7 +27,7 @@ def test_the_login_works_with_the_keyboard_alone(world, page, live_server):
     page.keyboard.type("e2e-wachtwoord-2026")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Geschillen"
+    assert page.get_by_role("heading", level=1).inner_text() == "Mijn geschillen"
     # the first Tab reaches the skip link, which leads to the content
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Naar de inhoud"

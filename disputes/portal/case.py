@@ -1,0 +1,209 @@
+"""A party's case page and the actions open to it: supply a remedy, withdraw, respond, keep the effort log."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .. import permissions, selectors, services
+from ..models import Admissibility, DeadlineKind, DocumentType
+from ..states import TRANSITIONS, DisputeState
+from . import common, forms, guidance, timeline
+from .common import APPLICANT, RESPONDENT, STAFF, error_summary, run
+
+DOSSIER_PANEL = "dossier/_export_panel.html"
+ENDED_STATES = ("decided", "withdrawn", "settled", "closed")
+
+
+def dossier_panel_available() -> bool:
+    """Whether the dossier team's export panel exists (it is included on decided and closed cases)."""
+    try:
+        get_template(DOSSIER_PANEL)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _my_respondent_parties(user, parties):
+    org_ids = permissions.organisation_ids(user)
+    return [p for p in parties if p.organisation_id in org_ids]
+
+
+def case_context(request, dispute) -> dict:
+    """Everything the party case page shows, for the user's role on the case."""
+    user = request.user
+    role = common.role_of(user, dispute)
+    parties = common.parties_by_role(dispute)
+    mine = _my_respondent_parties(user, parties[RESPONDENT])
+    responded = bool(mine) and all(p.responded_at for p in mine)
+    guide_role = guidance.RESPONDENT_DONE if role == RESPONDENT and responded else (role or APPLICANT)
+    guide = guidance.guidance_for(dispute.state, guide_role)
+    org_ids = permissions.organisation_ids(user)
+    deadlines = list(dispute.deadlines.select_related("organisation").order_by("due", "pk"))
+    if role != STAFF:
+        deadlines = [d for d in deadlines if d.organisation_id is None or d.organisation_id in org_ids]
+    due = guidance.deadline_for(guide, deadlines, org_ids)
+
+    documents = list(selectors.documents_for(user, dispute))
+    events = selectors.events_for(user, dispute)
+    if role == RESPONDENT and dispute.submitted_at:
+        events = events.filter(at__gte=dispute.submitted_at)  # the draft's history stays with its applicants
+    remedy_request = None
+    if dispute.state == DisputeState.AWAITING_REMEDY:
+        request_event = dispute.events.filter(kind="request_remedy", visibility="parties").order_by("-at").first()
+        remedy_request = request_event.payload.get("reason", "") if request_event else ""
+
+    points = list(dispute.points.prefetch_related("positions__organisation"))
+    can_act = role in (APPLICANT, RESPONDENT)
+    actions = []
+    if role == APPLICANT and dispute.state == DisputeState.DRAFT:
+        actions.append({"url": "portal:draft-resume", "label": _("Verder met indienen"), "primary": True})
+    if role == APPLICANT and dispute.state == DisputeState.AWAITING_REMEDY:
+        actions.append({"url": "portal:remedy", "label": _("Verzoek aanvullen (herstel verzuim)"), "primary": True})
+    if role == RESPONDENT and dispute.state == DisputeState.AWAITING_RESPONSE and not responded:
+        actions.append({"url": "portal:respond", "label": _("Verweer indienen"), "primary": True})
+    if can_act and dispute.state not in ENDED_STATES and dispute.state != DisputeState.DRAFT:
+        actions.append({"url": "portal:case-efforts", "label": _("Overleglogboek aanvullen"), "primary": False})
+    if role == APPLICANT and dispute.state in TRANSITIONS["withdraw"].sources:
+        label = _("Concept intrekken") if dispute.state == DisputeState.DRAFT else _("Verzoek intrekken")
+        actions.append({"url": "portal:withdraw", "label": label, "primary": False, "warning": True})
+
+    return {
+        "dispute": dispute,
+        "role": role,
+        "role_label": {APPLICANT: _("verzoeker"), RESPONDENT: _("verweerder"), STAFF: _("medewerker")}.get(role, ""),
+        "guidance": guide,
+        "due": due,
+        "due_text": guidance.due_text(due),
+        "applicants": parties[APPLICANT],
+        "respondents": parties[RESPONDENT],
+        "points": points,
+        "deadlines": deadlines,
+        "documents": documents,
+        "timeline": timeline.timeline(events, points),
+        "entries": list(common.effort_entries(dispute.agreement)),
+        "actions": actions,
+        "remedy_request": remedy_request,
+        "responded": responded,
+        "show_dossier_panel": dispute.state in ("decided", "closed") and dossier_panel_available(),
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_page(request, pk):
+    dispute = common.load_case(request, pk)
+    if common.role_of(request.user, dispute) == STAFF:
+        return redirect("dispute-detail", dispute.pk)
+    return render(request, "portal/case.html", case_context(request, dispute))
+
+
+def render_case_page(request, dispute):
+    """For ``/geschillen/<uuid>/``: parties see the same page as at ``/portaal/geschillen/<uuid>/``."""
+    return render(request, "portal/case.html", case_context(request, dispute))
+
+
+def _action_page(request, template, dispute, form, **extra):
+    return render(request, template, {"dispute": dispute, "form": form, "errors": error_summary(form), **extra})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remedy(request, pk):
+    dispute = common.load_case(request, pk)
+    if not permissions.is_applicant(request.user, dispute):
+        return common.forbidden_response(request, _("Alleen de verzoeker kan het verzoek aanvullen."))
+    form = forms.RemedyForm(request.POST or None, request.FILES or None,
+                            initial={"expected_version": dispute.version, "doc_type": DocumentType.AANVULLING})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = run(request, form, lambda: services.dispute_supply_remedy(
+            dispute=dispute, actor=request.user, note=data["note"], expected_version=data["expected_version"],
+            documents=[(data["doc_type"] or "aanvulling", f) for f in data["files"]]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            messages.success(request, _("Uw aanvulling is ontvangen. Het secretariaat gaat verder met de beoordeling."))
+            return redirect("portal:dispute", dispute.pk)
+    request_event = dispute.events.filter(kind="request_remedy", visibility="parties").order_by("-at").first()
+    deadline = dispute.deadlines.filter(kind=DeadlineKind.REMEDY, closed_at__isnull=True).order_by("-created_at")
+    deadline = deadline.first()
+    return _action_page(request, "portal/remedy.html", dispute, form,
+                        open=dispute.state == DisputeState.AWAITING_REMEDY,
+                        reason=request_event.payload.get("reason", "") if request_event else "",
+                        deadline=deadline, due_text=guidance.due_text(deadline))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def respond(request, pk):
+    dispute = common.load_case(request, pk)
+    if not permissions.is_respondent(request.user, dispute):
+        return common.forbidden_response(request, _("Alleen een verweerder kan verweer indienen."))
+    points = [p for p in dispute.points.prefetch_related("positions__organisation")
+              if p.admissibility != Admissibility.INADMISSIBLE]
+    form = forms.RespondForm(request.POST or None, request.FILES or None, points=points,
+                             initial={"expected_version": dispute.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = run(request, form, lambda: services.dispute_respond(
+            dispute=dispute, actor=request.user, documents=[("verweerschrift", f) for f in data["files"]],
+            positions=form.positions(), expected_version=data["expected_version"]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            messages.success(request, _("Uw verweer is ontvangen. Alle partijen kunnen het nu lezen."))
+            return redirect("portal:dispute", dispute.pk)
+    deadline = dispute.deadlines.filter(kind=DeadlineKind.RESPONSE).order_by("-created_at").first()
+    mine = _my_respondent_parties(request.user, dispute.parties.filter(role="respondent"))
+    return _action_page(request, "portal/respond.html", dispute, form,
+                        open=dispute.state == DisputeState.AWAITING_RESPONSE and not all(p.responded_at for p in mine),
+                        rows=list(zip(points, form.position_fields(), strict=True)), deadline=deadline,
+                        due_text=guidance.due_text(deadline))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    dispute = common.load_case(request, pk)
+    if not permissions.is_applicant(request.user, dispute):
+        return common.forbidden_response(request, _("Alleen de verzoeker kan het verzoek intrekken."))
+    form = forms.WithdrawForm(request.POST or None, initial={"expected_version": dispute.version},
+                              label=_("Ja, ik trek dit verzoek in. Ik weet dat dit niet ongedaan kan worden gemaakt."))
+    if request.method == "POST" and form.is_valid():
+        outcome = run(request, form, lambda: services.dispute_withdraw(
+            dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["expected_version"]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            messages.success(request, _("Het verzoek is ingetrokken. Alle partijen krijgen hiervan bericht."))
+            return redirect("portal:dispute", dispute.pk)
+    return _action_page(request, "portal/withdraw.html", dispute, form,
+                        open=dispute.state in TRANSITIONS["withdraw"].sources)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_efforts(request, pk):
+    """The effort log of the case's agreement: any party of the case reads it and adds entries."""
+    from .wizard import effort_page
+
+    dispute = common.load_case(request, pk)
+    if common.role_of(request.user, dispute) not in (APPLICANT, RESPONDENT):
+        return common.forbidden_response(request, _("Alleen partijen bij het overleg houden het logboek bij."))
+    return effort_page(request, agreement=dispute.agreement, dispute=dispute, template="portal/case_efforts.html",
+                       extra={"steps": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_log(request, agreement):
+    """The effort log of an agreement, kept during the year, long before any dispute."""
+    from .wizard import effort_page
+
+    agreement = common.get_agreement_for_user_or_404(request.user, agreement)
+    return effort_page(request, agreement=agreement, dispute=None, template="portal/agreement_log.html")

@@ -1,0 +1,647 @@
+"""The filing wizard: a draft is prepared step by step and saved at every step.
+
+Steps: (1) kind, (2) agreement and parties, (3) date and short description, (4) dispute points with
+the applicant's positions, (5) the effort log of the agreement, (6) documents, (7) review with the
+pre-checks, (8) submit and confirmation. The draft exists from step 2 on (it needs an agreement);
+step 1 of a new filing only carries the chosen kind to step 2 in the address.
+Each view: parse the form, make one service call, redirect; errors are shown on the page.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from django_fsm import TransitionNotAllowed
+
+from .. import clock, permissions, services
+from ..errors import Conflict, NotPermitted
+from ..models import Dispute, DisputeKind, Document, DocumentType, Organisation, PartyRole
+from ..rules import rule_set_on
+from ..services import drafts
+from ..states import DisputeState
+from ..uploads import clean_display_name
+from . import common, forms, prechecks
+from .common import error_summary, run
+
+STEPS = (
+    ("kind", gettext_lazy("Soort geschil"), "portal:draft-kind"),
+    ("parties", gettext_lazy("Overleg en partijen"), "portal:draft-parties"),
+    ("date", gettext_lazy("Datum en omschrijving"), "portal:draft-date"),
+    ("points", gettext_lazy("Geschilpunten"), "portal:draft-points"),
+    ("efforts", gettext_lazy("Overleglogboek"), "portal:draft-efforts"),
+    ("documents", gettext_lazy("Documenten"), "portal:draft-documents"),
+    ("review", gettext_lazy("Controleren en indienen"), "portal:draft-review"),
+)
+STEP_KEYS = [key for key, _label, _url in STEPS]
+
+#: What each document type is, in plain words (shown next to the checklist).
+DOCUMENT_HINTS = {
+    "verzoek": gettext_lazy("Uw brief aan de Minister: 'Geschil artikel 44 Woningwet', gedateerd en ondertekend, "
+                            "met een beschrijving van het geschil."),
+    "bod": gettext_lazy("Het overzicht van voorgenomen werkzaamheden dat de corporatie vóór 1 juli stuurde."),
+    "woonvisie": gettext_lazy("De woonvisie of het volkshuisvestingsbeleid van de gemeente."),
+    "verslag_overleg": gettext_lazy("Verslagen van de overleggen over de prestatieafspraken."),
+    "concept_prestatieafspraken": gettext_lazy("De laatste versie van de afspraken waarover u niet eens werd."),
+    "correspondentie": gettext_lazy("Brieven en e-mails tussen de partijen over de afspraken."),
+    "uitnodiging_overleg": gettext_lazy("De uitnodiging van de corporatie om te overleggen."),
+    "indicatie_middelen": gettext_lazy("De indicatie van de middelen die de corporatie wil inzetten."),
+    "procesafspraken": gettext_lazy("Afspraken over hoe het overleg zou verlopen."),
+    "verslag_mediation": gettext_lazy("Het verslag van een bemiddeling, als die er was."),
+    "machtiging": gettext_lazy("Nodig als iemand anders het verzoek namens uw organisatie indient."),
+    "ondertekende_prestatieafspraken": gettext_lazy("De ondertekende afspraken, met de bepaling(en) waarover het "
+                                                    "geschil gaat."),
+    "monitor": gettext_lazy("Waaruit blijkt dat een afspraak niet wordt nagekomen, zoals de monitor of de "
+                            "jaarverantwoording."),
+    "ingebrekestelling": gettext_lazy("De brief waarin u de andere partij vroeg de afspraak alsnog na te komen."),
+    "reactie_wederpartij": gettext_lazy("Het antwoord op de ingebrekestelling, als dat er is."),
+}
+
+
+# -- helpers ----------------------------------------------------------------------------------------------------
+
+def completion(dispute: Dispute) -> dict[str, bool]:
+    """Which steps hold what they need (the review step is never 'done' before submission)."""
+    roles = set(dispute.parties.values_list("role", flat=True))
+    present = set(dispute.documents.current().values_list("doc_type", flat=True))
+    return {
+        "kind": bool(dispute.kind),
+        "parties": PartyRole.RESPONDENT in roles,
+        "date": dispute.arose_on is not None and bool(dispute.title),
+        "points": dispute.points.exists(),
+        "efforts": dispute.agreement.effort_entries.exists(),
+        "documents": not prechecks.missing_documents(dispute.kind, present),
+        "review": False,
+    }
+
+
+def steps_nav(dispute: Dispute | None, current: str) -> list[dict]:
+    done = completion(dispute) if dispute is not None else {}
+    return [
+        {
+            "number": i, "key": key, "label": label, "current": key == current, "done": done.get(key, False),
+            "url": reverse(url, args=[dispute.pk]) if dispute is not None else None,
+        }
+        for i, (key, label, url) in enumerate(STEPS, start=1)
+    ]
+
+
+def next_url(dispute: Dispute, key: str) -> str:
+    index = STEP_KEYS.index(key)
+    return reverse(STEPS[min(index + 1, len(STEPS) - 1)][2], args=[dispute.pk])
+
+
+def prev_url(dispute: Dispute | None, key: str) -> str | None:
+    index = STEP_KEYS.index(key)
+    if index == 0:
+        return reverse("home")
+    if dispute is None:
+        return None
+    return reverse(STEPS[index - 1][2], args=[dispute.pk])
+
+
+def first_open_step(dispute: Dispute) -> str:
+    done = completion(dispute)
+    for key, _label, url in STEPS:
+        if not done[key]:
+            return reverse(url, args=[dispute.pk])
+    return reverse("portal:draft-review", args=[dispute.pk])
+
+
+def _load_draft(request, pk, dispute=None):
+    """(dispute, None) for a draft of the user's organisation; otherwise (None, response)."""
+    dispute = dispute or common.load_case(request, pk)
+    if not permissions.is_applicant(request.user, dispute):
+        return None, common.forbidden_response(
+            request, _("Alleen de verzoekende organisatie kan dit concept wijzigen.")
+        )
+    if dispute.state != DisputeState.DRAFT:
+        if request.method == "GET":
+            messages.info(request, _("Dit geschil is al ingediend. U ziet hier de stand van zaken."))
+            return None, redirect("portal:dispute", dispute.pk)
+        return None, common.forbidden_response(request, _("Dit geschil is al ingediend; het concept kan niet meer "
+                                                          "worden gewijzigd."))
+    return dispute, None
+
+
+def _page(request, template, dispute, step, context, status=200):
+    base = {
+        "dispute": dispute,
+        "steps": steps_nav(dispute, step),
+        "step": step,
+        "step_number": STEP_KEYS.index(step) + 1,
+        "step_count": len(STEPS),
+        "prev_url": prev_url(dispute, step),
+    }
+    base.update(context)
+    return render(request, template, base, status=status)
+
+
+def _version(dispute) -> dict:
+    return {"expected_version": dispute.version}
+
+
+def _saved(request, dispute, step):
+    messages.success(request, _("Opgeslagen."))
+    if request.POST.get("action") == "save":
+        return redirect(request.path)
+    return redirect(next_url(dispute, step))
+
+
+# -- step 1: kind -----------------------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_kind(request):
+    """Step 1 of a new filing. Nothing is stored yet: the kind goes to step 2 in the address."""
+    agreements = common.agreements_for(request.user)
+    if not agreements.exists():
+        return render(request, "portal/no_agreement.html", status=200)
+    form = forms.KindForm(request.POST or None, versioned=False, initial={"kind": request.GET.get("soort")})
+    if request.method == "POST" and form.is_valid():
+        return redirect(reverse("portal:new-agreement") + "?" + urlencode({"soort": form.cleaned_data["kind"]}))
+    return _page(request, "portal/wizard/kind.html", None, "kind", {"form": form, "errors": error_summary(form)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_kind(request, pk):
+    dispute, response = _load_draft(request, pk)
+    if response:
+        return response
+    form = forms.KindForm(request.POST or None, initial={"kind": dispute.kind, **_version(dispute)})
+    if request.method == "POST" and form.is_valid():
+        outcome = run(request, form, lambda: drafts.draft_update(
+            dispute=dispute, actor=request.user, kind=form.cleaned_data["kind"],
+            expected_version=form.cleaned_data["expected_version"]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            return _saved(request, dispute, "kind")
+    return _page(request, "portal/wizard/kind.html", dispute, "kind", {"form": form, "errors": error_summary(form)})
+
+
+# -- step 2: agreement and parties ------------------------------------------------------------------------------
+
+def _new_kind_or_none(request):
+    kind = request.GET.get("soort")
+    return kind if kind in DisputeKind.values else None
+
+
+@login_required
+@require_http_methods(["GET"])
+def new_agreement(request):
+    """Step 2a of a new filing: which agreement (skipped when the user's organisations have only one)."""
+    kind = _new_kind_or_none(request)
+    if kind is None:
+        return redirect("portal:new")
+    agreements = common.agreements_for(request.user)
+    if not agreements.exists():
+        return render(request, "portal/no_agreement.html")
+    form = forms.AgreementForm(request.GET if "agreement" in request.GET else None, agreements=agreements,
+                               versioned=False)
+    if agreements.count() == 1 and "agreement" not in request.GET:
+        return redirect(reverse("portal:new-parties") + "?" + urlencode({"soort": kind,
+                                                                         "agreement": agreements[0].pk}))
+    if form.is_bound and form.is_valid():
+        return redirect(reverse("portal:new-parties") + "?" + urlencode(
+            {"soort": kind, "agreement": form.cleaned_data["agreement"].pk}))
+    return _page(request, "portal/wizard/agreement.html", None, "parties", {
+        "form": form, "errors": error_summary(form) if form.is_bound else [], "kind": kind, "method": "get",
+        "prev_url": reverse("portal:new") + "?" + urlencode({"soort": kind}),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_parties(request):
+    """Step 2b of a new filing: the parties. Saving creates the draft (``services.dispute_file``)."""
+    kind = _new_kind_or_none(request)
+    agreement = None
+    if request.GET.get("agreement"):
+        agreement = common.get_agreement_for_user_or_404(request.user, request.GET["agreement"])
+    if kind is None or agreement is None:
+        return redirect("portal:new")
+    own = common.own_organisation(request.user, agreement)
+    others = [o for o in common.agreement_parties(agreement) if o.pk != own.pk]
+    queryset = Organisation.objects.filter(pk__in=[o.pk for o in others]).order_by("name")
+    form = forms.PartiesForm(request.POST or None, organisations=queryset, versioned=False)
+    if request.method == "POST" and form.is_valid():
+        outcome = run(request, form, lambda: services.dispute_file(
+            actor=request.user, agreement=agreement, kind=kind,
+            applicants=[own, *form.cleaned_data["co_applicants"]], respondents=list(form.cleaned_data["respondents"]),
+            arose_on=None, points=[]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            messages.success(request, _("Uw concept is opgeslagen. U kunt later verdergaan via Mijn geschillen."))
+            return redirect("portal:draft-date", outcome.value.pk)
+    return _page(request, "portal/wizard/parties.html", None, "parties", {
+        "form": form, "errors": error_summary(form), "agreement": agreement, "own": own, "kind": kind,
+        "prev_url": reverse("portal:new-agreement") + "?" + urlencode({"soort": kind, "agreement": agreement.pk}),
+        "change_agreement_url": reverse("portal:new-agreement") + "?" + urlencode({"soort": kind}),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_agreement(request, pk):
+    dispute, response = _load_draft(request, pk)
+    if response:
+        return response
+    agreements = common.agreements_for(request.user)
+    form = forms.AgreementForm(request.POST or None, agreements=agreements,
+                               initial={"agreement": dispute.agreement_id, **_version(dispute)})
+    if request.method == "POST" and form.is_valid():
+        outcome = run(request, form, lambda: drafts.draft_update(
+            dispute=dispute, actor=request.user, agreement=form.cleaned_data["agreement"],
+            expected_version=form.cleaned_data["expected_version"]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            messages.success(request, _("Opgeslagen. Kies nu de partijen bij deze prestatieafspraken."))
+            return redirect("portal:draft-parties", dispute.pk)
+    return _page(request, "portal/wizard/agreement.html", dispute, "parties", {
+        "form": form, "errors": error_summary(form), "method": "post",
+        "prev_url": reverse("portal:draft-parties", args=[dispute.pk]),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_parties(request, pk):
+    dispute, response = _load_draft(request, pk)
+    if response:
+        return response
+    agreement = dispute.agreement
+    own_ids = permissions.party_organisations(request.user, dispute, PartyRole.APPLICANT)
+    own = Organisation.objects.filter(pk__in=own_ids).order_by("name")
+    queryset = Organisation.objects.filter(pk__in=agreement.party_ids() - own_ids).order_by("name")
+    parties = common.parties_by_role(dispute)
+    initial = {
+        "co_applicants": [p.organisation_id for p in parties["applicant"] if p.organisation_id not in own_ids],
+        "respondents": [p.organisation_id for p in parties["respondent"]],
+        **_version(dispute),
+    }
+    form = forms.PartiesForm(request.POST or None, organisations=queryset, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        outcome = run(request, form, lambda: drafts.draft_update(
+            dispute=dispute, actor=request.user, co_applicants=list(form.cleaned_data["co_applicants"]),
+            respondents=list(form.cleaned_data["respondents"]),
+            expected_version=form.cleaned_data["expected_version"]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            return _saved(request, dispute, "parties")
+    return _page(request, "portal/wizard/parties.html", dispute, "parties", {
+        "form": form, "errors": error_summary(form), "agreement": agreement, "own": ", ".join(o.name for o in own),
+        "kind": dispute.kind, "change_agreement_url": reverse("portal:draft-agreement", args=[dispute.pk]),
+    })
+
+
+# -- step 3: date and description -------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_date(request, pk):
+    dispute, response = _load_draft(request, pk)
+    if response:
+        return response
+    initial = {"arose_on": dispute.arose_on.strftime("%d-%m-%Y") if dispute.arose_on else "",
+               "title": dispute.title, **_version(dispute)}
+    form = forms.DateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        outcome = run(request, form, lambda: drafts.draft_update(
+            dispute=dispute, actor=request.user, arose_on=form.cleaned_data["arose_on"],
+            title=form.cleaned_data["title"], expected_version=form.cleaned_data["expected_version"]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            return _saved(request, dispute, "date")
+    term = None
+    if dispute.arose_on:
+        term = prechecks.filing_term(dispute.arose_on, rule_set_on(clock.today()))
+    return _page(request, "portal/wizard/date.html", dispute, "date",
+                 {"form": form, "errors": error_summary(form), "term": term})
+
+
+# -- step 4: dispute points -------------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_points(request, pk):
+    dispute, response = _load_draft(request, pk)
+    if response:
+        return response
+    own_ids = permissions.party_organisations(request.user, dispute, PartyRole.APPLICANT)
+    points = list(dispute.points.prefetch_related("positions"))
+    initial = [
+        {"point_id": p.pk, "title": p.title,
+         "position": next((pos.text for pos in p.positions.all() if pos.organisation_id in own_ids), "")}
+        for p in points
+    ] + [{}]
+    version_form = forms.SimpleVersionForm(request.POST or None, initial=_version(dispute))
+    version_form.anchor = "points"
+    if request.method == "POST":
+        formset = forms.PointFormSet(request.POST, prefix="points")
+        remove = request.POST.get("remove") or ""
+        if formset.is_valid() and version_form.is_valid():
+            specs = [
+                {"id": f.cleaned_data.get("point_id"), "title": f.cleaned_data.get("title", ""),
+                 "position": f.cleaned_data.get("position", "")}
+                for f in formset.forms
+            ]
+
+            def call():
+                try:
+                    return drafts.draft_points_save(
+                        dispute=dispute, actor=request.user, points=specs, remove=[remove] if remove else [],
+                        expected_version=version_form.cleaned_data["expected_version"])
+                except ValidationError as exc:
+                    if not hasattr(exc, "error_dict"):
+                        raise
+                    rest = {}
+                    for key, errors in exc.message_dict.items():
+                        parts = key.split("-")
+                        if len(parts) == 3 and parts[0] == "points" and parts[1].isdigit() \
+                                and int(parts[1]) < len(formset.forms):
+                            formset.forms[int(parts[1])].add_error(parts[2], errors)
+                            formset.forms[int(parts[1])].mark_errors()
+                        else:
+                            rest[key] = errors
+                    raise ValidationError(rest or _("Controleer de geschilpunten.")) from exc
+
+            outcome = run(request, version_form, call)
+            if outcome.response:
+                return outcome.response
+            if outcome.ok:
+                if remove:
+                    messages.success(request, _("Het geschilpunt is verwijderd; de andere zijn opnieuw genummerd."))
+                    return redirect(request.path + "#points")
+                if request.POST.get("action") == "add":
+                    messages.success(request, _("Opgeslagen. U kunt nu nog een geschilpunt toevoegen."))
+                    return redirect(request.path + "#nieuw-geschilpunt")
+                return _saved(request, dispute, "points")
+    else:
+        formset = forms.PointFormSet(initial=initial, prefix="points")
+    return _page(request, "portal/wizard/points.html", dispute, "points", {
+        "formset": formset, "version_form": version_form, "errors": error_summary(formset, version_form),
+    })
+
+
+@login_required
+@require_POST
+def draft_point_remove(request, pk, point):
+    dispute, response = _load_draft(request, pk)
+    if response:
+        return response
+    point = common.get_object_or_404_same(dispute.points.all(), pk=point)
+    form = forms.SimpleVersionForm(request.POST)
+    if form.is_valid():
+        number = point.number
+        outcome = run(request, form, lambda: drafts.draft_point_remove(
+            point=point, actor=request.user, expected_version=form.cleaned_data["expected_version"]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            messages.success(request, _("Geschilpunt %(number)d is verwijderd; de andere zijn opnieuw genummerd.")
+                             % {"number": number})
+            return redirect(reverse("portal:draft-points", args=[dispute.pk]) + "#points")
+    for error in form.non_field_errors() or [_("Het formulier is onvolledig verstuurd. Laad de pagina opnieuw.")]:
+        messages.error(request, error)
+    return redirect("portal:draft-points", dispute.pk)
+
+
+# -- step 5: the effort log -------------------------------------------------------------------------------------
+
+def effort_page(request, *, agreement, dispute, template, extra=None, status_on_get=200):
+    """The effort log of an agreement with a form to add an entry (wizard step 5, case page, agreement page)."""
+    form = forms.EffortForm(request.POST or None, request.FILES or None)
+    form.anchor = "nieuwe-regel"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = run(request, form, lambda: drafts.effort_record_with_documents(
+            agreement=agreement, actor=request.user, kind=data["kind"], occurred_on=data["occurred_on"],
+            summary=data["summary"], participants=data["participants"],
+            documents=[(data["doc_type"], f) for f in data["files"]]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            messages.success(request, _("De regel is toegevoegd aan het overleglogboek."))
+            return redirect(request.path + "#logboek")
+    context = {
+        "form": form, "errors": error_summary(form), "agreement": agreement,
+        "entries": list(common.effort_entries(agreement)),
+        "can_add": permissions.can_record_effort(request.user, agreement),
+        **(extra or {}),
+    }
+    if dispute is not None and dispute.state == DisputeState.DRAFT and "steps" not in context:
+        return _page(request, template, dispute, "efforts", context)
+    return render(request, template, {"dispute": dispute, **context})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_efforts(request, pk):
+    dispute, response = _load_draft(request, pk)
+    if response:
+        return response
+    has_notice = dispute.agreement.effort_entries.filter(kind="notice_to_comply").exists()
+    return effort_page(request, agreement=dispute.agreement, dispute=dispute, template="portal/wizard/efforts.html",
+                       extra={"needs_notice": dispute.kind == "nakoming" and not has_notice,
+                              "next_url": next_url(dispute, "efforts")})
+
+
+# -- step 6: documents ------------------------------------------------------------------------------------------
+
+def checklist(dispute, documents) -> list[dict]:
+    counts: dict[str, int] = {}
+    for doc in documents:
+        counts[doc.doc_type] = counts.get(doc.doc_type, 0) + 1
+    rows = []
+    for required, codes in ((True, prechecks.REQUIRED_DOCUMENTS.get(dispute.kind, ())),
+                            (False, prechecks.RECOMMENDED_DOCUMENTS.get(dispute.kind, ()))):
+        for code in codes:
+            rows.append({"code": code, "label": DocumentType(code).label, "required": required,
+                         "count": counts.get(code, 0), "hint": DOCUMENT_HINTS.get(code, "")})
+    return rows
+
+
+def _documents_page(request, dispute, *, form=None, results=None, extra_forms=(), status=200):
+    documents = list(dispute.documents.current().select_related("organisation").order_by("uploaded_at", "pk"))
+    form = form or forms.UploadForm()
+    form.anchor = "upload"
+    return _page(request, "portal/wizard/documents.html", dispute, "documents", {
+        "form": form, "documents": documents, "checklist": checklist(dispute, documents), "results": results or [],
+        "errors": error_summary(form, *extra_forms), "max_files": forms.max_files_per_request(),
+        "max_mb": forms.max_bytes_per_request() // (1024 * 1024),
+        "max_file_mb": forms.max_bytes_per_file() // (1024 * 1024),
+        "version": dispute.version,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def draft_documents(request, pk):
+    dispute, response = _load_draft(request, pk)
+    if response:
+        return response
+    added = request.GET.get("toegevoegd", "")
+    if added.isdigit() and 0 < int(added) <= forms.max_files_per_request():
+        # the upload script comes back here after all files were stored
+        messages.success(request, _("%(count)d bestand(en) toegevoegd.") % {"count": int(added)})
+        return redirect("portal:draft-documents", dispute.pk)
+    return _documents_page(request, dispute)
+
+
+def _json_error(message: str, status: int):
+    return JsonResponse({"ok": False, "errors": [message], "results": []}, status=status)
+
+
+@login_required
+@require_POST
+def draft_upload(request, pk):
+    """Add files to the draft. The browser script posts one file per request and shows a progress bar;
+    without script the plain form posts them all. Each file is checked and stored on its own, so one
+    refused file does not cost the others; every refusal is reported next to the file's name."""
+    as_json = common.wants_json(request)
+    dispute = common.load_case(request, pk)
+    if not permissions.is_applicant(request.user, dispute):
+        if as_json:
+            return _json_error(_("Alleen de verzoekende organisatie kan dit concept wijzigen."), 403)
+        return common.forbidden_response(request)
+    if dispute.state != DisputeState.DRAFT:
+        message = _("Dit geschil is al ingediend; het concept kan niet meer worden gewijzigd.")
+        return _json_error(message, 400) if as_json else common.forbidden_response(request, message)
+    form = forms.UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        if as_json:
+            messages_ = [str(e) for errors in form.errors.values() for e in errors]
+            return JsonResponse({"ok": False, "errors": messages_, "results": [],
+                                 "fields": {k: [str(e) for e in v] for k, v in form.errors.items()}}, status=400)
+        return _documents_page(request, dispute, form=form)
+    results = []
+    for uploaded in form.cleaned_data["files"]:
+        name = clean_display_name(uploaded.name or "")
+        try:
+            document = drafts.draft_add_document(dispute=dispute, actor=request.user, uploaded=uploaded,
+                                                 doc_type=form.cleaned_data["doc_type"])
+        except ValidationError as exc:
+            results.append({"name": name, "ok": False, "message": " ".join(exc.messages)})
+        except (NotPermitted, Conflict, TransitionNotAllowed) as exc:
+            results.append({"name": name, "ok": False, "message": common.message_of(exc)})
+        else:
+            results.append({"name": document.display_name, "ok": True, "id": str(document.pk),
+                            "message": _("Toegevoegd als %(type)s.") % {"type": document.get_doc_type_display()}})
+    dispute.refresh_from_db(fields=["version"])
+    all_ok = all(r["ok"] for r in results)
+    if as_json:
+        return JsonResponse({"ok": all_ok, "results": results, "errors": [], "version": dispute.version},
+                            status=200 if all_ok else 400)
+    if all_ok:
+        messages.success(request, _("%(count)d bestand(en) toegevoegd.") % {"count": len(results)})
+        return redirect("portal:draft-documents", dispute.pk)
+    return _documents_page(request, dispute, results=results)
+
+
+@login_required
+@require_POST
+def draft_document_withdraw(request, pk, document):
+    dispute, response = _load_draft(request, pk)
+    if response:
+        return response
+    doc = common.get_object_or_404_same(dispute.documents.current(), pk=document)
+    form = forms.SimpleVersionForm(request.POST)
+    if form.is_valid():
+        outcome = run(request, form, lambda: drafts.draft_withdraw_document(
+            document=doc, actor=request.user, expected_version=form.cleaned_data["expected_version"]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            messages.success(request, _("'%(name)s' is uit het concept gehaald.") % {"name": doc.display_name})
+            return redirect("portal:draft-documents", dispute.pk)
+    form.anchor = "documenten"
+    return _documents_page(request, dispute, extra_forms=[form])
+
+
+# -- step 7 and 8: review, submit, confirmation -----------------------------------------------------------------
+
+def review_context(dispute, user) -> dict:
+    checks = prechecks.prechecks(dispute)
+    parties = common.parties_by_role(dispute)
+    own_ids = permissions.party_organisations(user, dispute, PartyRole.APPLICANT)
+    points = list(dispute.points.prefetch_related("positions__organisation"))
+    documents = list(dispute.documents.current().order_by("uploaded_at", "pk"))
+    return {
+        "checks": checks,
+        "blocking": [c for c in checks if c.blocking],
+        "warnings": [c for c in checks if not c.ok and not c.blocking],
+        "passed": [c for c in checks if c.ok],
+        "applicants": parties["applicant"],
+        "respondents": parties["respondent"],
+        "points": points,
+        "own_ids": own_ids,
+        "documents": documents,
+        "entries": list(common.effort_entries(dispute.agreement)),
+        "checklist": checklist(dispute, documents),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_review(request, pk):
+    dispute = common.load_case(request, pk)
+    if dispute.state != DisputeState.DRAFT and permissions.is_applicant(request.user, dispute):
+        return redirect("portal:submitted", dispute.pk)  # e.g. the second click of a double submit
+    dispute, response = _load_draft(request, pk, dispute)
+    if response:
+        return response
+    form = forms.ConfirmForm(
+        request.POST or None, initial=_version(dispute),
+        label=_("Ik verklaar dat ik dit verzoek mag indienen namens mijn organisatie en dat de gegevens naar "
+                "waarheid zijn ingevuld."),
+    )
+    form.anchor = "indienen"
+    if request.method == "POST" and form.is_valid():
+        outcome = run(request, form, lambda: services.dispute_submit(
+            dispute=dispute, actor=request.user, expected_version=form.cleaned_data["expected_version"]))
+        if outcome.response:
+            if Dispute.objects.filter(pk=dispute.pk).exclude(state=DisputeState.DRAFT).exists():
+                return redirect("portal:submitted", dispute.pk)
+            return outcome.response
+        if outcome.ok:
+            return redirect("portal:submitted", dispute.pk)
+    return _page(request, "portal/wizard/review.html", dispute, "review", {
+        "form": form, "errors": error_summary(form), **review_context(dispute, request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET"])
+def draft_resume(request, pk):
+    """From "Mijn geschillen": back to the first step that still needs something."""
+    dispute, response = _load_draft(request, pk)
+    if response:
+        return response
+    return redirect(first_open_step(dispute))
+
+
+@login_required
+@require_http_methods(["GET"])
+def submitted(request, pk):
+    dispute = common.load_case(request, pk)
+    if dispute.state == DisputeState.DRAFT:
+        return redirect("portal:draft-review", dispute.pk)
+    if not permissions.is_applicant(request.user, dispute):
+        return redirect("portal:dispute", dispute.pk)
+    decision = dispute.deadlines.filter(kind="decision").order_by("-created_at").first()
+    acknowledgement = Document.objects.current().filter(dispute=dispute, doc_type="ontvangstbevestiging").first()
+    return render(request, "portal/submitted.html", {
+        "dispute": dispute, "decision": decision, "acknowledgement": acknowledgement,
+    })

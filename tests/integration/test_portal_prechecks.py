@@ -1,0 +1,142 @@
+"""The pre-checks before filing (disputes/portal/prechecks.py), mostly as a pure function of facts.
+
+Given the facts of a draft (kind, dates, the effort log, documents, guard problems) and today,
+the checks say what is in order, what is a warning the party may file with, and what blocks.
+"""
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from disputes.portal import guidance
+from disputes.portal.prechecks import ERROR, WARNING, Facts, checks_from, in_window, prechecks
+from disputes.rules import rule_set_by_code
+
+OLD = rule_set_by_code("woningwet-2015")
+NEW = rule_set_by_code("regie-volkshuisvesting")
+ALL_TOTSTANDKOMING = frozenset({"verzoek", "bod", "woonvisie", "verslag_overleg", "concept_prestatieafspraken",
+                                "correspondentie"})
+
+
+def facts(**changes) -> Facts:
+    base = Facts(kind="totstandkoming", arose_on=date(2017, 1, 5), today=date(2017, 1, 16), rules=OLD,
+                 overleg_started_on=date(2016, 7, 1), effort_count=3, document_types=ALL_TOTSTANDKOMING)
+    return replace(base, **changes)
+
+
+def by_code(checks):
+    return {c.code: c for c in checks}
+
+
+def test_a_complete_timely_filing_passes_every_check():
+    checks = checks_from(facts())
+    assert all(c.ok for c in checks), [c.message for c in checks if not c.ok]
+    assert {"filing_term", "window", "overleg", "effort_log", "documents"} <= set(by_code(checks))
+
+
+def test_the_filing_term_is_four_weeks_with_its_atw_explanation():
+    check = by_code(checks_from(facts()))["filing_term"]
+    assert "donderdag 02-02-2017" in check.message
+    assert any("Woningwet art. 44 lid 4" in line for line in check.explanation)
+    assert any(line.startswith("termijn van 4 weken na donderdag 05-01-2017") for line in check.explanation)
+
+
+def test_the_filing_term_is_extended_by_the_atw_when_it_ends_on_a_holiday():
+    # 4 weeks after 28-11-2016 ends on Monday 26-12-2016 (tweede Kerstdag) -> Tuesday 27-12-2016
+    check = by_code(checks_from(facts(arose_on=date(2016, 11, 28), today=date(2016, 12, 27))))["filing_term"]
+    assert check.ok and "dinsdag 27-12-2016" in check.message
+    assert any("Algemene termijnenwet art. 1" in line for line in check.explanation)
+
+
+def test_a_late_filing_is_a_warning_not_an_error():
+    check = by_code(checks_from(facts(today=date(2017, 2, 3))))["filing_term"]
+    assert not check.ok and check.severity == WARNING and not check.blocking
+    assert "A1" in check.message
+
+
+@pytest.mark.parametrize(
+    ("today", "inside"),
+    [(date(2016, 7, 1), True), (date(2017, 1, 29), True), (date(2017, 1, 30), False), (date(2017, 6, 30), False),
+     (date(2016, 12, 31), True)],
+)
+def test_the_window_runs_from_1_july_to_29_january(today, inside):
+    assert in_window(today, OLD.window) is inside
+    check = by_code(checks_from(facts(arose_on=today, today=today)))["window"]
+    assert check.ok is inside and check.severity == WARNING
+
+
+def test_the_window_does_not_apply_to_nakoming():
+    checks = by_code(checks_from(facts(kind="nakoming", rules=NEW, today=date(2026, 3, 1),
+                                       arose_on=date(2026, 2, 20), notices=(date(2026, 1, 10),))))
+    assert "window" not in checks and "overleg" not in checks
+
+
+def test_six_months_of_overleg_from_the_agreement_or_the_first_bod():
+    early = by_code(checks_from(facts(overleg_started_on=date(2016, 9, 1))))["overleg"]
+    assert not early.ok and "woensdag 01-03-2017" in early.message
+    from_log = by_code(checks_from(facts(overleg_started_on=None, first_bod_on=date(2016, 6, 30))))["overleg"]
+    assert from_log.ok and any("eerste bod in het overleglogboek" in line for line in from_log.explanation)
+    unknown = by_code(checks_from(facts(overleg_started_on=None, first_bod_on=None)))["overleg"]
+    assert not unknown.ok and "niet bekend" in unknown.message
+    assert any("niet verlengd" in line for line in early.explanation)
+
+
+def test_missing_documents_are_listed_by_name():
+    check = by_code(checks_from(facts(document_types=frozenset({"verzoek"}))))["documents"]
+    assert not check.ok and check.severity == WARNING
+    assert "Bod" in check.message and "Woonvisie / volkshuisvestingsbeleid" in check.message
+
+
+def test_guard_problems_block_and_come_first():
+    checks = checks_from(facts(guard_problems=("Beschrijf ten minste één geschilpunt.",)))
+    assert checks[0].blocking and checks[0].severity == ERROR and checks[0].code == "guard"
+
+
+def test_nakoming_under_a_rule_set_without_it_is_a_warning():
+    check = by_code(checks_from(facts(kind="nakoming", notices=(date(2016, 11, 1),))))["rule_set"]
+    assert not check.ok and "A4" in " ".join(check.explanation)
+
+
+def test_nakoming_arises_on_the_answer_or_after_four_weeks_of_silence():
+    silent = by_code(checks_from(facts(kind="nakoming", rules=NEW, notices=(date(2026, 1, 5),),
+                                       arose_on=date(2026, 2, 3), today=date(2026, 2, 10))))["notice"]
+    assert silent.ok and "maandag 02-02-2026" in silent.message
+    answered = by_code(checks_from(facts(kind="nakoming", rules=NEW, notices=(date(2026, 1, 5),),
+                                         answers=(date(2026, 1, 20),), arose_on=date(2026, 1, 20),
+                                         today=date(2026, 2, 10))))["notice"]
+    assert answered.ok and "dinsdag 20-01-2026" in answered.message
+    before = by_code(checks_from(facts(kind="nakoming", rules=NEW, notices=(date(2026, 1, 5),),
+                                       arose_on=date(2025, 12, 1), today=date(2026, 2, 10))))["notice"]
+    assert not before.ok
+
+
+def test_an_empty_effort_log_is_a_warning():
+    check = by_code(checks_from(facts(effort_count=0)))["effort_log"]
+    assert not check.ok and "leeg" in check.message
+
+
+@pytest.mark.django_db
+def test_prechecks_read_the_draft_its_log_and_documents(world, at):
+    at("2017-01-16 10:00")
+    draft = world.file(kind="nakoming")
+    checks = by_code(prechecks(draft))
+    assert checks["guard"].blocking  # the signed agreement is missing
+    assert checks["notice"].ok
+
+
+def test_every_state_has_guidance_for_both_sides():
+    from disputes.states import DisputeState
+
+    for state in DisputeState.values:
+        for role in (guidance.APPLICANT, guidance.RESPONDENT, guidance.RESPONDENT_DONE):
+            if state == "draft" and role != guidance.APPLICANT:
+                continue
+            text = guidance.guidance_for(state, role)
+            assert text.now and text.expected and text.now != "Het geschil is in behandeling.", (state, role)
+
+
+def test_guidance_asks_the_respondent_to_respond_before_the_response_deadline():
+    g = guidance.guidance_for("awaiting_response", guidance.RESPONDENT)
+    assert g.action == "respond" and g.deadline == "response" and "verweerschrift" in str(g.expected)
+    assert guidance.guidance_for("awaiting_response", guidance.RESPONDENT_DONE).action is None
