@@ -47,6 +47,10 @@ class StaffView(View):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not (permissions.is_staff_member(request.user) or request.user.is_superuser):
+            if "pk" in kwargs:
+                # a case that is not theirs answers like a case that does not exist (404); only on
+                # their own case does a party learn that this page is for staff (403)
+                permissions.get_dispute_for_user_or_404(request.user, pk=kwargs["pk"])
             return render_error(
                 request, 403,
                 _("Deze pagina's zijn voor het secretariaat, de adviescommissie en de ambtenaren van het ministerie."),
