@@ -11,6 +11,7 @@ from datetime import date
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -186,7 +187,16 @@ def _body(kind: str, dispute: Dispute, context: dict) -> list[tuple[str, str]]:
 
 
 def render_letter(kind: str, dispute: Dispute, *, on: date | None = None, **context) -> bytes:
-    """A letter of ``kind`` (a key of LETTERS) for ``dispute``, as PDF bytes."""
+    """A letter of ``kind`` (a key of LETTERS) for ``dispute``, as PDF bytes.
+
+    Always in Dutch, whatever language the person asking for it reads the site in: the letter is
+    part of the legal record.
+    """
+    with translation.override("nl"):
+        return _render_letter(kind, dispute, on=on, **context)
+
+
+def _render_letter(kind: str, dispute: Dispute, *, on: date | None = None, **context) -> bytes:
     _register_fonts()
     styles = _styles()
     title = LETTERS[kind][1]

@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from . import clock
 from .deadlines import format_date_nl
@@ -57,8 +58,9 @@ def notify_event(*, event_id: int) -> int:
         "due": format_date_nl(date.fromisoformat(due)) if due else "",
         "site_url": settings.SITE_URL,
     }
-    subject = " ".join(render_to_string("emails/event_subject.txt", context).split())
-    body = render_to_string("emails/event_body.txt", context)
+    with translation.override("nl"):  # e-mail to the parties is Dutch, whoever's request caused it
+        subject = " ".join(render_to_string("emails/event_subject.txt", context).split())
+        body = render_to_string("emails/event_body.txt", context)
     sent = 0
     for address in recipients_for(event):
         try:

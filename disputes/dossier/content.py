@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from ..clock import AMSTERDAM
 from ..models import (
@@ -202,21 +202,21 @@ class DossierContent:
 
 
 EVENT_LABELS = {
-    "drafted": N_("Concept aangemaakt"),
-    "draft_updated": N_("Concept bijgewerkt"),
-    "draft_points_changed": N_("Geschilpunten in concept gewijzigd"),
-    "document_added": N_("Document toegevoegd"),
-    "document_withdrawn": N_("Document teruggetrokken"),
-    "point_admissibility": N_("Ontvankelijkheid geschilpunt beoordeeld"),
-    "efforts_assessed": N_("Inspanningen beoordeeld"),
-    "responded": N_("Verweer ingediend"),
-    "late_response_allowed": N_("Te laat verweer toegestaan"),
-    "point_advised": N_("Advies per geschilpunt vastgelegd"),
-    "point_decided": N_("Beslissing per geschilpunt vastgelegd"),
-    "decision_drafted": N_("Ontwerpuitspraak opgesteld"),
-    "recused": N_("Verschoning commissielid"),
-    "reminder": N_("Herinnering verstuurd"),
-    "integrity_failure": N_("Integriteitsfout in opgeslagen bestand"),
+    "drafted": gettext_noop("Concept aangemaakt"),
+    "draft_updated": gettext_noop("Concept bijgewerkt"),
+    "draft_points_changed": gettext_noop("Geschilpunten in concept gewijzigd"),
+    "document_added": gettext_noop("Document toegevoegd"),
+    "document_withdrawn": gettext_noop("Document teruggetrokken"),
+    "point_admissibility": gettext_noop("Ontvankelijkheid geschilpunt beoordeeld"),
+    "efforts_assessed": gettext_noop("Inspanningen beoordeeld"),
+    "responded": gettext_noop("Verweer ingediend"),
+    "late_response_allowed": gettext_noop("Te laat verweer toegestaan"),
+    "point_advised": gettext_noop("Advies per geschilpunt vastgelegd"),
+    "point_decided": gettext_noop("Beslissing per geschilpunt vastgelegd"),
+    "decision_drafted": gettext_noop("Ontwerpuitspraak opgesteld"),
+    "recused": gettext_noop("Verschoning commissielid"),
+    "reminder": gettext_noop("Herinnering verstuurd"),
+    "integrity_failure": gettext_noop("Integriteitsfout in opgeslagen bestand"),
 }
 
 
