@@ -5,6 +5,7 @@ which are pure: they check guards on the dispute's own data and set its fields. 
 event and side effects are the services' job (disputes/services/).
 """
 
+import threading
 import uuid
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from .. import guards
 from ..states import REMEDY_RETURN_STATES, TRANSITIONS, DisputeState
 from .agreement import LocalAgreement
 from .party import Organisation, StaffRole
+
+_REFRESH_LOCK = threading.RLock()
 
 
 class DisputeKind(models.TextChoices):
@@ -197,6 +200,12 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     @transition(**_t("close"))
     def close(self, *, at) -> None:
         self.ended_at = at
+
+    def refresh_from_db(self, *args, **kwargs):
+        """django-fsm-2 switches ``protected`` off for the whole model class while it refreshes, which
+        races with a refresh in another thread of the same process (gunicorn threads); one at a time."""
+        with _REFRESH_LOCK:
+            super().refresh_from_db(*args, **kwargs)
 
     # -- reading helpers ---------------------------------------------------------------------------
     def organisation_ids(self, role: str | None = None) -> set:

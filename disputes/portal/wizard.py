@@ -539,7 +539,7 @@ def draft_upload(request, pk):
         else:
             results.append({"name": document.display_name, "ok": True, "id": str(document.pk),
                             "message": _("Toegevoegd als %(type)s.") % {"type": document.get_doc_type_display()}})
-    dispute.refresh_from_db(fields=["version"])
+    dispute.version = Dispute.objects.values_list("version", flat=True).get(pk=dispute.pk)
     all_ok = all(r["ok"] for r in results)
     if as_json:
         return JsonResponse({"ok": all_ok, "results": results, "errors": [], "version": dispute.version},
