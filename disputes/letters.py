@@ -7,6 +7,7 @@ deterministic for the same case data (``invariant=1``), with an embedded font.
 """
 
 import io
+import re
 from datetime import date
 from xml.sax.saxutils import escape
 
@@ -52,9 +53,14 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+#: control, direction and zero-width characters: invisible in a letter, and the font has no glyph
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
 def text(value) -> str:
-    """User text made safe for a reportlab Paragraph: escaped, line breaks kept."""
-    return escape(str(value or "")).replace("\n", "<br/>")
+    """User text made safe for a reportlab Paragraph: escaped, invisible characters dropped, line
+    breaks kept."""
+    return escape(_INVISIBLE.sub("", str(value or ""))).replace("\n", "<br/>")
 
 
 def minister() -> str:

@@ -16,13 +16,24 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 #: Keys whose presence anywhere in a PDF means active content (refused by policy).
-ACTIVE_KEYS = ("/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/XFA", "/RichMedia")
+ACTIVE_KEYS = ("/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/XFA", "/RichMedia",
+               "/RichMediaContent")
+#: Name-valued keys whose value may name active content (``/S /Launch``, ``/Type /EmbeddedFile``,
+#: ``/Subtype /RichMedia``).
+ACTIVE_NAME_KEYS = ("/S", "/Type", "/Subtype")
+#: Nesting of direct objects deeper than this is not inspected: such a file is refused.
+MAX_DEPTH = 50
+#: A complete PDF ends with ``%%EOF`` within its last 1024 bytes; a truncated one does not.
+EOF_WINDOW = 1024
 
 def ENCRYPTED_MESSAGE() -> str:  # noqa: N802 - reads like the constant it stands for
     return _("Dit PDF-bestand is beveiligd met een wachtwoord. Stuur een onbeveiligde versie.")
 
 
 _UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+#: control, format (bidi marks, zero-width and invisible characters), surrogates, line/paragraph separators
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+_LEADING_DOTS_AND_SPACES = re.compile(r"^[\s.]+|\s+$")
 
 
 @dataclass(frozen=True)
@@ -39,7 +50,9 @@ def clean_display_name(name: str, default: str = "document.pdf") -> str:
     """NFC, no control/bidi/zero-width characters, no path parts, at most 150 characters."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE_CHARS.sub("", name).strip().lstrip(".")
+    name = _UNSAFE_CHARS.sub("", name)
+    name = "".join(c for c in name if unicodedata.category(c) not in _UNSAFE_CATEGORIES)
+    name = _LEADING_DOTS_AND_SPACES.sub("", name)
     if not name:
         return default
     if len(name) > 150:
@@ -48,7 +61,14 @@ def clean_display_name(name: str, default: str = "document.pdf") -> str:
     return name
 
 
+def _damaged() -> ValidationError:
+    return ValidationError(_("Dit PDF-bestand is beschadigd of onvolledig en kan niet worden gelezen."))
+
+
 def _check_pdf(content: bytes) -> int:
+    if b"%%EOF" not in content[-EOF_WINDOW:]:
+        # cut off (qpdf would silently rebuild what is left, with pages missing their content)
+        raise _damaged()
     try:
         with pikepdf.open(io.BytesIO(content)) as pdf:
             if pdf.is_encrypted:
@@ -62,7 +82,7 @@ def _check_pdf(content: bytes) -> int:
     except pikepdf.PasswordError as exc:
         raise ValidationError(ENCRYPTED_MESSAGE()) from exc
     except pikepdf.PdfError as exc:
-        raise ValidationError(_("Dit PDF-bestand is beschadigd of onvolledig en kan niet worden gelezen.")) from exc
+        raise _damaged() from exc
 
 
 def _has_active_content(pdf: pikepdf.Pdf) -> bool:
@@ -70,14 +90,15 @@ def _has_active_content(pdf: pikepdf.Pdf) -> bool:
     forbidden = {key[1:] for key in ACTIVE_KEYS}
 
     def walk(obj, depth=0) -> bool:
-        if depth > 50:
-            return False
+        if depth > MAX_DEPTH:
+            return True  # too deep to inspect: refused rather than waved through
         if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
             if any(key in obj for key in ACTIVE_KEYS):
                 return True
-            action = obj.get("/S")
-            if isinstance(action, pikepdf.Name) and str(action)[1:] in forbidden:
-                return True
+            for name_key in ACTIVE_NAME_KEYS:
+                value = obj.get(name_key)
+                if isinstance(value, pikepdf.Name) and str(value)[1:] in forbidden:
+                    return True
             children = obj.values()
         elif isinstance(obj, pikepdf.Array):
             children = list(obj)

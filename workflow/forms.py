@@ -5,10 +5,14 @@ from input; every form that changes a case carries the version the user saw (``e
 services take; ``error_fields`` maps the services' error keys onto the form's own fields.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from disputes import clock
 from disputes.models import (
     Confidentiality,
     DocumentType,
@@ -27,6 +31,16 @@ def _to_bool(value) -> bool:
 
 def textarea(rows: int = 4):
     return forms.Textarea(attrs={"rows": rows, "cols": 60})
+
+
+#: A term or a hearing further ahead than this is a typing error (and 9999-12-31 + 2 hours overflows).
+MAX_DAYS_AHEAD = 366
+
+
+def _not_too_far_ahead(day):
+    """A chosen deadline or hearing day at most a year after today (the services check the lower bound)."""
+    if day is not None and day > clock.today() + timedelta(days=MAX_DAYS_AHEAD):
+        raise ValidationError(_("Kies een datum die ten hoogste een jaar na vandaag ligt."), code="too_far")
 
 
 class DateInput(forms.DateInput):
@@ -99,6 +113,10 @@ class RequestRemedyForm(VersionedForm):
     document_fields = {"letter": "verzoek_herstel"}
     error_fields = {"documents": "letter"}
 
+    def clean_deadline(self):
+        _not_too_far_ahead(self.cleaned_data["deadline"])
+        return self.cleaned_data["deadline"]
+
 
 class EffortsForm(VersionedForm):
     sufficient = forms.TypedChoiceField(
@@ -129,6 +147,10 @@ class RequestInformationForm(VersionedForm):
     document_fields = {"letter": "vraag_inlichtingen"}
     error_fields = {"documents": "letter"}
 
+    def clean_deadline(self):
+        _not_too_far_ahead(self.cleaned_data["deadline"])
+        return self.cleaned_data["deadline"]
+
     def __init__(self, *args, dispute=None, **kwargs):
         super().__init__(*args, **kwargs)
         if dispute is not None:
@@ -149,6 +171,11 @@ class ScheduleHearingForm(VersionedForm):
     invitation = pdf_field(_("Uitnodiging hoorzitting"), help_text=_("Optioneel; PDF-bestand."))
     document_fields = {"invitation": "uitnodiging_hoorzitting"}
     error_fields = {"documents": "invitation"}
+
+    def clean_hearing_at(self):
+        hearing_at = self.cleaned_data["hearing_at"]
+        _not_too_far_ahead(clock.localdate(hearing_at) if hearing_at else None)
+        return hearing_at
 
 
 class RecordHearingForm(VersionedForm):

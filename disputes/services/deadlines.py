@@ -71,8 +71,8 @@ def _store(dispute: Dispute, kind: str, term: Term, *, organisation=None, note: 
 def close(deadline: Deadline | None, note: str = "") -> None:
     if deadline is not None and deadline.closed_at is None:
         deadline.closed_at = clock.now()
-        if note:
-            deadline.note = note
+        if note:  # keep what the deadline was for (e.g. the remedy asked), add how it ended
+            deadline.note = (f"{deadline.note} - {note}" if deadline.note else note)[:300]
         deadline.save(update_fields=["closed_at", "note"])
 
 

@@ -20,12 +20,13 @@ import logging
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import clock, permissions
+from .. import clock, outbox, permissions
 from ..dossier.content import case_version
 from ..dossier.errors import DossierIntegrityError
 from ..models import (
@@ -110,6 +111,8 @@ def dossier_request_export(*, dispute: Dispute, actor, audience: str) -> Dossier
         )
         export.refresh_from_db()
         schedule = True
+    elif export.status in (ExportStatus.PENDING, ExportStatus.RUNNING) and _stale(export):
+        schedule = True  # its task was lost (broker down before the outbox relay) or died: ask again
     record(
         dispute, actor=actor, kind="dossier_requested",
         organisation=_acting_organisation(actor, dispute),
@@ -117,11 +120,14 @@ def dossier_request_export(*, dispute: Dispute, actor, audience: str) -> Dossier
         visibility=_visibility(audience),
     )
     if schedule:
-        from ..dossier.tasks import build_dossier_export
-
-        export_id = str(export.pk)
-        transaction.on_commit(lambda: build_dossier_export.delay(export_id))
+        outbox.enqueue("disputes.dossier.tasks.build_dossier_export", export_id=str(export.pk))
     return export
+
+
+def _stale(export: DossierExport) -> bool:
+    """A pending or running export that should have finished long ago (beyond the task time limit)."""
+    since = export.started_at or export.requested_at
+    return (clock.now() - since).total_seconds() > settings.CELERY_TASK_TIME_LIMIT
 
 
 def _visibility(audience: str) -> str:

@@ -368,7 +368,8 @@ def test_hearing_invitations_carry_an_rfc5545_calendar_and_go_out_once(world, dj
     assert "\r\nDTSTART:20170306T090000Z\r\n" in text  # 10:00 in Amsterdam (CET) is 09:00 UTC
     assert "\r\nDTEND:20170306T110000Z\r\n" in text
     assert re.search(r"\r\nDTSTAMP:2017\d{4}T\d{6}Z\r\n", text)
-    assert re.search(r"\r\nUID:hoorzitting-[0-9a-f-]+-\d+@geschilbeslechting\r\n", text)
+    unfolded = text.replace("\r\n ", "")  # ids grow with the database's sequences: the UID may be folded
+    assert re.search(r"\r\nUID:hoorzitting-[0-9a-f-]+-\d+@geschilbeslechting\r\n", unfolded)
     assert "LOCATION:Den Haag\\; zaal 3\\, Turfmarkt" in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     assert "Invitation" not in invitations[0].subject and dispute.case_number in invitations[0].subject
