@@ -28,6 +28,27 @@ def pdf_bytes(pages: int = 1, text: str = "document") -> bytes:
     return buf.getvalue()
 
 
+def full_text_pdf(pages: int) -> bytes:
+    """A realistic letter: ``pages`` full pages of text (for benchmarks and large-case tests)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for page in range(pages):
+        text = c.beginText(60, 790)
+        text.setFont("Helvetica", 10)
+        for line in range(58):
+            text.textLine(f"Pagina {page + 1}, regel {line + 1}: het overleg over de prestatieafspraken is "
+                          "vastgelopen op de nieuwbouwopgave en de huurontwikkeling.")
+        c.drawText(text)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 def pdf(doc_type: str = "verzoek", pages: int = 1):
     """A ``(doc_type, file)`` pair as the services take them."""
     return doc_type, ContentFile(pdf_bytes(pages, doc_type), name=f"{doc_type}.pdf")

@@ -25,7 +25,7 @@ from disputes import clock
 from disputes.dossier.content import collect
 from disputes.models import Document, Step
 from disputes.services.documents import bundle_for
-from tests.factories import case_in_state, moment
+from tests.factories import case_in_state, full_text_pdf, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -39,24 +39,8 @@ CHILD = Path(__file__).with_name("dossier_child.py")
 
 @pytest.fixture(scope="session")
 def ten_pages() -> bytes:
-    """One realistic 10-page letter (full pages of text), made once per session."""
-    import io
-
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
-    for page in range(PAGES):
-        text = c.beginText(60, 790)
-        text.setFont("Helvetica", 10)
-        for line in range(58):
-            text.textLine(f"Pagina {page + 1}, regel {line + 1}: het overleg over de prestatieafspraken is "
-                          "vastgelopen op de nieuwbouwopgave en de huurontwikkeling.")
-        c.drawText(text)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
+    """One 10-page letter of full text pages, made once."""
+    return full_text_pdf(PAGES)
 
 
 def _child(mode: str, job: dict, folder: Path) -> dict:

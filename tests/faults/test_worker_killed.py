@@ -52,7 +52,7 @@ from disputes import services
 from disputes.dossier.tasks import build_dossier_export
 from disputes.models import DisputeEvent, Document, DossierExport, ExportStatus, Step
 from disputes.services.dossier import dossier_request_export
-from tests.factories import case_in_state
+from tests.factories import case_in_state, full_text_pdf
 
 BROKER = os.environ.get("FAULT_TEST_BROKER_URL") or os.environ.get("CELERY_BROKER_URL", "")
 IS_REDIS = BROKER.startswith(("redis://", "rediss://"))
@@ -102,23 +102,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def ten_pages() -> bytes:
     """One 10-page letter of full text pages, made once."""
-    import io
-
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
-    for page in range(PAGES):
-        text = c.beginText(60, 790)
-        text.setFont("Helvetica", 10)
-        for line in range(58):
-            text.textLine(f"Pagina {page + 1}, regel {line + 1}: het overleg over de prestatieafspraken is "
-                          "vastgelopen op de nieuwbouwopgave en de huurontwikkeling.")
-        c.drawText(text)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
+    return full_text_pdf(PAGES)
 
 
 def _database_url() -> str:
