@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from disputes import twofactor
-from disputes.auth import RateLimitedLoginView
+from disputes.auth import RateLimitedLoginView, session_keepalive
 
 urlpatterns = [
     path("", include("disputes.urls")),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("dossier/", include("disputes.dossier.urls")),
     path("inloggen/", RateLimitedLoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sessie/verlengen/", session_keepalive, name="session-keepalive"),
     path("inloggen/tweede-stap/", twofactor.verify, name="two-factor-verify"),
     path("inloggen/tweede-stap/instellen/", twofactor.setup, name="two-factor-setup"),
     path("inloggen/tweede-stap/qr.svg", twofactor.qr_code, name="two-factor-qr"),

@@ -8,7 +8,9 @@ import logging
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 log = logging.getLogger("disputes.auth")
 
@@ -61,3 +63,44 @@ class RateLimitedLoginView(auth_views.LoginView):
     def form_valid(self, form):
         log.info("login: user=%r ip=%s", form.get_user().get_username(), _client_ip(self.request))
         return super().form_valid(form)
+
+
+@require_POST
+def session_keepalive(request):
+    """Renew the session ("Ingelogd blijven"); the session is saved on every request."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    return HttpResponse(status=204)
+
+
+class UploadRateLimitMiddleware:
+    """At most ``UPLOAD_RATE_LIMIT`` upload requests (multipart POSTs) per user in
+    ``UPLOAD_RATE_WINDOW`` seconds; beyond that HTTP 429 with a Dutch explanation (quality.md)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method == "POST"
+            and request.content_type == "multipart/form-data"
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
+            key = f"uploads:user:{request.user.pk}"
+            if cache.add(key, 1, timeout=settings.UPLOAD_RATE_WINDOW):
+                count = 1
+            else:
+                try:
+                    count = cache.incr(key)
+                except ValueError:
+                    cache.set(key, 1, timeout=settings.UPLOAD_RATE_WINDOW)
+                    count = 1
+            if count > settings.UPLOAD_RATE_LIMIT:
+                log.warning("upload refused (rate limit): user=%r", request.user.get_username())
+                return HttpResponse(
+                    _("U heeft in korte tijd erg veel bestanden verstuurd. Wacht een paar minuten en probeer het "
+                      "dan opnieuw."),
+                    status=429, content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)

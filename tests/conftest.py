@@ -11,10 +11,12 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _eager_celery_and_private_storage(settings, tmp_path, monkeypatch):
     """Tasks run eagerly, mail stays in memory, and documents go to this test's own folder."""
+    from django.core.cache import cache
     from django.core.files.storage import FileSystemStorage
 
     from disputes.models import Document
 
+    cache.clear()  # the log-in and upload brakes count per user id, and ids repeat between tests
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.STAFF_TWO_FACTOR = False  # tests/integration/test_two_factor.py switches it on
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -24,7 +24,7 @@ ACTORS = {
     "recused_member": "recused",  # a commission member who declared a conflict of interest
     "minister_official": "official",
 }
-OUTCOMES = {"allow", "login", "403", "404", "405"}
+OUTCOMES = {"allow", "login", "401", "403", "404", "405"}
 
 
 def url_names() -> list[str]:
@@ -52,7 +52,7 @@ def load_matrix() -> dict:
 def classify(response, login_url: str) -> str:
     if response.status_code in (301, 302) and response["Location"].split("?")[0] == login_url:
         return "login"
-    if response.status_code in (403, 404, 405):
+    if response.status_code in (401, 403, 404, 405):
         return str(response.status_code)
     if response.status_code >= 500:
         return f"error {response.status_code}"

@@ -83,3 +83,11 @@ def assert_accessible():
         assert not violations, "axe-core violations on " + page.url + ":\n" + "\n".join(violations)
 
     return _check
+
+
+def save_screenshot(page, name: str) -> None:
+    """Save a full-page screenshot as docs/images/<name>.png, only with SAVE_SCREENSHOTS=1."""
+    if os.environ.get("SAVE_SCREENSHOTS") == "1":
+        images = Path(__file__).resolve().parents[2] / "docs" / "images"
+        images.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(images / f"{name}.png"), full_page=True)

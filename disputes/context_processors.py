@@ -1,0 +1,14 @@
+"""Template context shared by every page."""
+
+from django.conf import settings
+
+
+def session_timeout(request) -> dict:
+    """When the session ends and how long before that the warning shows (static/js/session.js)."""
+    seconds = settings.SESSION_COOKIE_AGE
+    warn_before = min(settings.SESSION_WARNING_SECONDS, max(seconds // 2, 1))
+    return {
+        "session_seconds": seconds,
+        "session_warn_before": warn_before,
+        "session_warn_minutes": max(1, round(warn_before / 60)),
+    }
