@@ -68,4 +68,6 @@ def dispute_detail(request, pk):
     dispute = permissions.get_dispute_for_user_or_404(request.user, pk=pk)
     if common.role_of(request.user, dispute) in (common.APPLICANT, common.RESPONDENT):
         return render_case_page(request, dispute)
+    if permissions.is_staff_member(request.user):
+        return redirect("workflow:case", pk=dispute.pk)  # staff work on the case from the staff case page
     return render(request, "disputes/detail.html", case_context(request, dispute))

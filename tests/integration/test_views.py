@@ -58,10 +58,11 @@ def test_a_case_of_someone_else_looks_exactly_like_a_missing_case(client, world)
 def test_a_recused_commission_member_sees_nothing_of_the_case(client, world):
     case = case_in_state(world, "submitted")
     client.force_login(world.commission_member)
-    assert client.get(reverse("dispute-detail", args=[case.pk])).status_code == 200
+    assert client.get(reverse("dispute-detail", args=[case.pk]), follow=True).status_code == 200
     services.dispute_recuse(dispute=case, actor=world.commission_member, reason="Eerder adviseur van de gemeente")
     assert client.get(reverse("dispute-detail", args=[case.pk])).status_code == 404
-    assert case.case_number not in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("workflow:case", args=[case.pk])).status_code == 404
+    assert case.case_number not in client.get(reverse("home"), follow=True).content.decode()
 
 
 def test_commission_members_add_only_commission_notes(world):
@@ -83,7 +84,7 @@ def test_confidential_documents_are_hidden_from_parties(client, world):
     client.force_login(world.tenant)
     assert "overig.pdf" not in client.get(reverse("dispute-detail", args=[case.pk])).content.decode()
     client.force_login(world.secretary)
-    assert "overig.pdf" in client.get(reverse("dispute-detail", args=[case.pk])).content.decode()
+    assert "overig.pdf" in client.get(reverse("dispute-detail", args=[case.pk]), follow=True).content.decode()
 
 
 def test_user_text_is_escaped(client, world):
