@@ -240,7 +240,21 @@ class PointForm(PortalForm):
 PointFormSet = forms.formset_factory(PointForm, extra=0, max_num=100, validate_max=True, absolute_max=100)
 
 
-class EffortForm(PortalForm):
+class CheckedFilesMixin:
+    """A form with a ``files`` field: refuse too many or too large files for one request and, unless
+    ``check_each_file`` is off, every file that fails the content check (disputes/uploads.py)."""
+
+    check_each_file = True
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        errors = upload_limit_errors(files) or (file_errors(files) if self.check_each_file else [])
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class EffortForm(CheckedFilesMixin, PortalForm):
     kind = forms.ChoiceField(label=_("Soort"), choices=[("", _("Kies een soort"))] + list(EffortKind.choices),
                              error_messages={"required": _("Kies de soort logboekregel.")})
     occurred_on = DutchDateField(label=_("Datum"), help_text=_("Dag-maand-jaar, bijvoorbeeld 01-07-2016."))
@@ -259,13 +273,6 @@ class EffortForm(PortalForm):
     )
     files = MultipleFileField(label=_("Documenten (PDF, niet verplicht)"), required=False)
 
-    def clean_files(self):
-        files = self.cleaned_data["files"]
-        errors = upload_limit_errors(files) or file_errors(files)
-        if errors:
-            raise ValidationError(errors)
-        return files
-
     def clean(self):
         data = super().clean()
         if data.get("files") and not data.get("doc_type"):
@@ -273,7 +280,7 @@ class EffortForm(PortalForm):
         return data
 
 
-class UploadForm(PortalForm):
+class UploadForm(CheckedFilesMixin, PortalForm):
     """Documents of a draft: one type, one or more files. Each file is checked and stored on its own."""
 
     doc_type = forms.ChoiceField(
@@ -286,15 +293,11 @@ class UploadForm(PortalForm):
         error_messages={"required": _("Kies een of meer bestanden.")},
     )
 
-    def clean_files(self):
-        files = self.cleaned_data["files"]
-        errors = upload_limit_errors(files)
-        if errors:
-            raise ValidationError(errors)
-        return files
+    #: each file is checked on its own when it is stored, so one bad file does not refuse the others
+    check_each_file = False
 
 
-class RemedyForm(VersionedForm):
+class RemedyForm(CheckedFilesMixin, VersionedForm):
     doc_type = forms.ChoiceField(
         label=_("Soort document"),
         choices=_choices((DocumentType.AANVULLING, *FILING_DOCUMENT_TYPES)), required=False,
@@ -306,13 +309,6 @@ class RemedyForm(VersionedForm):
         help_text=_("Licht uw aanvulling toe, of leg uit waarom een stuk ontbreekt."),
     )
 
-    def clean_files(self):
-        files = self.cleaned_data["files"]
-        errors = upload_limit_errors(files) or file_errors(files)
-        if errors:
-            raise ValidationError(errors)
-        return files
-
     def clean(self):
         data = super().clean()
         if not data.get("files") and not (data.get("note") or "").strip() and not self.errors:
@@ -320,7 +316,7 @@ class RemedyForm(VersionedForm):
         return data
 
 
-class RespondForm(VersionedForm):
+class RespondForm(CheckedFilesMixin, VersionedForm):
     files = MultipleFileField(label=_("Verweerschrift (PDF)"), required=False,
                               help_text=_("Uw schriftelijke reactie op het verzoek, met eventuele bijlagen."))
 
@@ -336,13 +332,6 @@ class RespondForm(VersionedForm):
 
     def position_fields(self):
         return [self[f"position_{p.key}"] for p in self.points]
-
-    def clean_files(self):
-        files = self.cleaned_data["files"]
-        errors = upload_limit_errors(files) or file_errors(files)
-        if errors:
-            raise ValidationError(errors)
-        return files
 
     def clean(self):
         data = super().clean()
