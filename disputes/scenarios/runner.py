@@ -7,7 +7,6 @@ Each step runs in its own transaction, so a step that fails (as expected or not)
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -799,15 +798,8 @@ def _expect(r: _Runner, step, actor, what):
 
 
 def _export_dossier(r: _Runner, step, actor, what):
-    try:
-        module = importlib.import_module("disputes.dossier")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("disputes.dossier", "disputes"):
-            raise
-        module = None
-    exporter = getattr(module, "export_dossier", None)
-    if exporter is None:
-        raise ScenarioError(f"{what}: export_dossier is nog niet beschikbaar")
+    from ..dossier import export_dossier as exporter
+
     dispute = r._case(what)
     if not permissions.can_view_dispute(actor, dispute):
         raise NotPermitted("U heeft geen toestemming voor deze handeling.")

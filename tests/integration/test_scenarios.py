@@ -1,6 +1,5 @@
 """Scenarios (shared/docs/scenarios.md): the demo files run green, and the runner refuses what it must."""
 
-import importlib.util
 import io
 import json
 import os
@@ -306,12 +305,16 @@ def test_password_option_sets_a_usable_password(tmp_path):
 
 
 @pytest.mark.django_db
-def test_export_dossier_reports_when_the_exporter_is_missing(tmp_path):
-    if importlib.util.find_spec("disputes.dossier") is not None:
-        pytest.skip("disputes.dossier exists; the export is tested with the exporter")
+def test_export_dossier_writes_one_pdf_and_one_zip_and_reports_them(tmp_path):
+    from pypdf import PdfReader
+
     path = write(tmp_path, base_scenario({"by": "sec", "do": "export_dossier"}))
-    with pytest.raises(CommandError, match="export_dossier is nog niet beschikbaar"):
-        run(path, "--export-dir", str(tmp_path / "out"))
+    summary = run(path, "--export-dir", str(tmp_path / "out"))
+    dossier = summary["dossier"]
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".pdf", ".zip"]
+    assert Path(dossier["pdf"]).exists() and Path(dossier["zip"]).exists()
+    assert dossier["pages"] == len(PdfReader(dossier["pdf"]).pages) > 1
+    assert summary["case"] in PdfReader(dossier["pdf"]).pages[0].extract_text()
 
 
 @pytest.mark.django_db
