@@ -9,6 +9,7 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import connection
 
 from config.celery import app
 from disputes.models import Notification
@@ -21,6 +22,10 @@ pytestmark = [
         not BROKER.startswith(("redis://", "amqp://")),
         reason="set CELERY_BROKER_URL to a Redis or RabbitMQ broker to test through a real broker",
     ),
+    # the worker thread and the test write the same tables at the same moment; SQLite's shared
+    # in-memory test database locks whole tables (no busy timeout), so this runs on PostgreSQL
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="the production shape: a real broker with PostgreSQL (set DATABASE_URL)"),
 ]
 
 
