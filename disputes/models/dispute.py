@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from .. import guards
+from ..errors import ImmutableRecord
 from ..states import REMEDY_RETURN_STATES, TRANSITIONS, DisputeState
 from .agreement import LocalAgreement
 from .party import Organisation, StaffRole
@@ -33,6 +34,9 @@ class PartyRole(models.TextChoices):
 
 
 class DisputeQuerySet(models.QuerySet):
+    def delete(self):
+        raise ImmutableRecord(_("Geschillen worden nooit verwijderd."))
+
     def visible_to(self, user) -> "DisputeQuerySet":
         """The disputes ``user`` may see at all; everything else is a 404 (quality.md, Access).
 
@@ -116,6 +120,10 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.case_number or _("concept %(id)s") % {"id": str(self.pk)[:8]}
+
+    def delete(self, *args, **kwargs):
+        """Cases are never hard-deleted (quality.md): a case ends by a transition, not by deletion."""
+        raise ImmutableRecord(_("Geschillen worden nooit verwijderd."))
 
     # -- transitions (pure: guards and own fields only) -------------------------------------------
     @transition(**_t("submit"), conditions=[guards.can_be_submitted])

@@ -255,6 +255,16 @@ def test_submitted_documents_are_immutable(world):
         document.delete()
 
 
+@pytest.mark.parametrize("state", ["draft", "decided"])
+def test_cases_are_never_hard_deleted(world, state):
+    dispute = case_in_state(world, state)
+    with pytest.raises(ImmutableRecord):
+        dispute.delete()
+    with pytest.raises(ImmutableRecord):
+        Dispute.objects.filter(pk=dispute.pk).delete()
+    assert Dispute.objects.filter(pk=dispute.pk).exists()
+
+
 @pytest.mark.parametrize("attempt", ["wrong_actor", "wrong_state", "late"])
 def test_a_failing_service_leaves_no_partial_writes_or_files(world, private_storage, attempt):
     from pathlib import Path
