@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -166,7 +168,8 @@ def dossier_build_export(*, export_id) -> DossierExport | None:
         current = case_version(export.dispute)
         if current != export.case_version:
             raise _Stale(current)
-        with tempfile.TemporaryDirectory(prefix="dossier-") as tmp:
+        _remove_leftovers(export)
+        with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{export.pk}-") as tmp:
             result = export_dossier(export.dispute, tmp, audience=export.audience, progress=progress)
             return _finish(export, token, result)
     except DossierIntegrityError as exc:
@@ -183,6 +186,30 @@ def dossier_build_export(*, export_id) -> DossierExport | None:
 
 class _Stale(Exception):
     pass
+
+
+#: The build works in a temporary folder named after its export: ``dossier-<export id>-<random>``.
+WORK_PREFIX = "dossier-"
+
+
+def _remove_leftovers(export: DossierExport) -> None:
+    """Remove what killed builds left in the temporary folder (a SIGKILL skips every clean-up).
+
+    The folders of earlier attempts at this export go at once: this attempt holds the claim, so
+    they can only belong to a dead or superseded attempt. Those of other exports go once they are
+    older than the task time limit, when no build can still be using them.
+    """
+    root = Path(tempfile.gettempdir())
+    oldest_alive = time.time() - settings.CELERY_TASK_TIME_LIMIT  # file times are real time, not the case clock
+    for folder in root.glob(f"{WORK_PREFIX}*-*"):
+        try:
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            if folder.name.startswith(f"{WORK_PREFIX}{export.pk}-") or folder.stat().st_mtime < oldest_alive:
+                shutil.rmtree(folder, ignore_errors=True)
+                log.info("removed the temporary folder of an earlier dossier build: %s", folder)
+        except OSError:
+            continue
 
 
 def _claim(export_id):

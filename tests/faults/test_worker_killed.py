@@ -245,6 +245,9 @@ def test_a_worker_killed_mid_export_leads_to_exactly_one_finished_export_after_r
         time.sleep(0.5)  # nothing moves any more: the build really died with the process
         assert _export_row(export.pk) == killed
         timings["progress at kill (%)"] = killed["progress"]
+        assert [p.name.startswith(f"dossier-{export.pk}-") for p in worker_tmp.iterdir()] == [True], (
+            "the killed build should have left its temporary folder behind"
+        )
 
         # 2. A new worker: the broker gives the unacked message back, the export is built once.
         t = time.monotonic()
@@ -304,10 +307,9 @@ def test_a_worker_killed_mid_export_leads_to_exactly_one_finished_export_after_r
     # The private storage holds the two results and nothing else from either attempt.
     files_after = {p for p in private_root.rglob("*") if p.is_file()}
     assert files_after - files_before == {private_root / export.pdf.file.name, private_root / export.zip.file.name}
-    # The finished build removed its temporary folder; the killed one could not (see the docstring).
+    # The killed build could not remove its temporary folder; the rebuild removed it, then its own.
     leftovers = sorted(p.name for p in worker_tmp.iterdir())
-    print("left in the worker's TMPDIR after the kill:", leftovers)
-    assert len(leftovers) <= 1, leftovers
+    assert leftovers == [], leftovers
 
 
 def _delete_queue(name: str) -> None:

@@ -290,6 +290,35 @@ def test_an_export_left_running_by_a_dead_worker_is_rebuilt_once(case, world, dj
     assert DisputeEvent.objects.filter(dispute=case, kind="dossier_exported").count() == 1
 
 
+def test_a_rebuild_removes_what_killed_builds_left_in_the_temporary_folder(
+    case, world, django_capture_on_commit_callbacks, tmp_path, monkeypatch
+):
+    import os
+    import tempfile
+    import time
+
+    from disputes.dossier.tasks import build_dossier_export
+
+    tmp_path = tmp_path / "tmp"
+    tmp_path.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with django_capture_on_commit_callbacks(execute=False):
+        export = dossier_request_export(dispute=case, actor=world.secretary, audience="party")
+    killed = tmp_path / f"dossier-{export.pk}-killed"
+    other_recent = tmp_path / "dossier-00000000-0000-0000-0000-000000000000-busy"
+    other_old = tmp_path / "dossier-11111111-1111-1111-1111-111111111111-dead"
+    unrelated = tmp_path / "someone-elses-folder"
+    for folder in (killed, other_recent, other_old, unrelated):
+        (folder / "part").mkdir(parents=True)
+        (folder / "part" / "half.pdf").write_bytes(b"%PDF-1.7 half")
+    long_ago = time.time() - 2 * 3600
+    os.utime(other_old, (long_ago, long_ago))
+    os.utime(unrelated, (long_ago, long_ago))
+
+    assert build_dossier_export(str(export.pk)) == ExportStatus.DONE
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([other_recent.name, unrelated.name])
+
+
 def test_a_tampered_file_fails_the_task_cleanly(case, world, django_capture_on_commit_callbacks):
     victim = Document.objects.get(dispute=case, doc_type="verzoek")
     with victim.file.storage.open(victim.file.name, "wb") as fh:
