@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import clock
+from . import clock, permissions
 from .deadlines import format_date_nl
 from .models import DisputeEvent, Notification
 from .states import TRANSITIONS
@@ -27,12 +27,17 @@ NOTIFY_KINDS = set(TRANSITIONS) | {"responded"}
 def recipients_for(event: DisputeEvent) -> list[str]:
     """Who hears about an event by e-mail.
 
-    An event with an ``audience`` (reminders) goes to the members of those organisations and the
+    An event naming ``notify_users`` goes to those users, as long as they may still see the case;
+    an event with an ``audience`` (reminders) goes to the members of those organisations and the
     holders of those staff roles; a party-visible transition goes to every member of every party.
     """
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     audience = event.payload.get("audience")
-    if audience:
+    if event.payload.get("notify_users"):  # one message for named users, e.g. who asked for a dossier
+        users = [u for u in users.filter(pk__in=event.payload["notify_users"])
+                 if permissions.can_view_dispute(u, event.dispute)]
+        return sorted({u.email for u in users})
+    if isinstance(audience, dict) and audience:
         users = users.filter(
             Q(memberships__organisation_id__in=audience.get("organisations", []))
             | Q(groups__name__in=audience.get("roles", []))

@@ -43,7 +43,7 @@ from ..models import (
     Step,
 )
 from ..states import DisputeState
-from ._core import lock, record, service, track_stored_file
+from ._core import lock, on_commit_notify, record, service, track_stored_file
 from .documents import bundle_for
 
 log = logging.getLogger(__name__)
@@ -271,13 +271,19 @@ def _finish(export: DossierExport, token, result: dict) -> DossierExport | None:
     locked.status, locked.progress, locked.pages = ExportStatus.DONE, 100, result["pages"]
     locked.pdf, locked.zip, locked.finished_at = pdf, archive, clock.now()
     locked.save(update_fields=["status", "progress", "pages", "pdf", "zip", "finished_at"])
-    record(
+    event = record(
         dispute, actor=None, kind="dossier_exported", visibility=confidentiality,
         payload={"export": str(export.pk), "audience": export.audience, "case_version": export.case_version,
                  "pages": result["pages"], "pdf_sha256": pdf.sha256, "zip_sha256": archive.sha256,
-                 "pdfa_2b": bool(result.get("pdfa"))},
+                 "pdfa_2b": bool(result.get("pdfa")), **_notify_requester(export)},
     )
+    on_commit_notify(event)
     return locked
+
+
+def _notify_requester(export: DossierExport) -> dict:
+    """Who asked for the export hears by e-mail when it is ready or failed (``disputes.tasks``)."""
+    return {"notify_users": [export.requested_by_id]} if export.requested_by_id else {}
 
 
 @service
@@ -294,8 +300,9 @@ def _fail(export: DossierExport, token, message: str, integrity: DossierIntegrit
             payload={"document": str(integrity.document.pk), "sha256": integrity.document.sha256,
                      "detail": "missing" if integrity.missing else f"dossier export: sha256 {integrity.actual}"},
         )
-    record(locked.dispute, actor=None, kind="dossier_export_failed", visibility=Confidentiality.INTERNAL,
-           payload=payload)
+    event = record(locked.dispute, actor=None, kind="dossier_export_failed", visibility=Confidentiality.INTERNAL,
+                   payload={**payload, **_notify_requester(locked)})
+    on_commit_notify(event)
 
 
 # -- download -------------------------------------------------------------------------------------

@@ -251,7 +251,7 @@ def test_the_management_command_writes_one_pdf_and_one_zip(case, tmp_path):
 def test_the_task_path_builds_stores_records_and_is_idempotent(case, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         export = dossier_request_export(dispute=case, actor=world.secretary, audience="full")
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the build; then, scheduled by the build, the e-mail to who asked
     export.refresh_from_db()
     assert export.status == ExportStatus.DONE and export.progress == 100 and export.pages > 0
     assert export.pdf.bundle.step == Step.DOSSIER and export.zip.bundle.step == Step.DOSSIER
@@ -275,6 +275,34 @@ def test_the_task_path_builds_stores_records_and_is_idempotent(case, world, djan
     assert Document.objects.filter(dispute=case).count() == documents
     # The dossier's own documents are not part of the next dossier.
     assert Bundle.objects.filter(dispute=case, step=Step.DOSSIER).count() == 1
+
+
+def test_who_asked_for_the_dossier_hears_by_e_mail_when_it_is_ready_and_nobody_else(
+    case, world, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        export = dossier_request_export(dispute=case, actor=world.tenant, audience="party")
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE
+    [message] = [m for m in mailoutbox if "dossier" in m.subject]
+    assert message.to == [world.tenant.email]
+    assert message.subject == f"Geschil {case.case_number}: het dossier is klaar"
+    assert f"({export.pages} pagina's)" in message.body and "partijversie" in message.body
+    assert reverse("dossier:status", args=[export.pk]) in message.body
+    assert export.pdf.display_name not in message.body  # a link, never the document
+
+
+def test_who_asked_for_the_dossier_hears_when_it_failed(case, world, django_capture_on_commit_callbacks,
+                                                        mailoutbox):
+    victim = Document.objects.get(dispute=case, doc_type="verzoek")
+    with victim.file.storage.open(victim.file.name, "wb") as fh:
+        fh.write(b"%PDF-1.4 vervalst")
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier_request_export(dispute=case, actor=world.secretary, audience="full")
+    [message] = [m for m in mailoutbox if "dossier" in m.subject]
+    assert message.to == [world.secretary.email]
+    assert message.subject == f"Geschil {case.case_number}: het dossier kon niet worden gemaakt"
+    assert "opnieuw aanvragen" in message.body
 
 
 def test_an_export_left_running_by_a_dead_worker_is_rebuilt_once(case, world, django_capture_on_commit_callbacks):
