@@ -10,7 +10,7 @@ from viewflow.workflow.status import STATUS
 from disputes import permissions
 from disputes.errors import NotPermitted
 from disputes.models import Confidentiality, StaffRole
-from disputes.services._core import lock, record, service
+from disputes.services._core import lock, on_commit_notify, record, service
 
 from .flows import DisputeFlow
 from .nodes import RoleTask
@@ -53,13 +53,17 @@ def task_assign(*, dispute, task_pk: int, actor, assignee) -> Task:
             activation.assign(assignee)
         else:
             activation.reassign(user=assignee)
-        record(
+        event = record(
             dispute, actor=actor, kind="task_assigned", visibility=_visibility(node),
             payload={
-                "task": node.name, "title": str(node.task_title), "to": assignee.username,
+                "task": node.name, "task_pk": task.pk, "title": str(node.task_title), "to": assignee.username,
                 "from": previous.username if previous else "",
+                # a colleague who is given a task hears it by e-mail; taking one yourself needs no mail
+                **({"notify_users": [assignee.pk]} if assignee.pk != actor.pk else {}),
             },
         )
+        if assignee.pk != actor.pk:
+            on_commit_notify(event)
     return task
 
 

@@ -128,18 +128,28 @@ def test_the_worklist_query_count_does_not_grow_with_the_number_of_cases(client,
 
 
 # -- assignment ----------------------------------------------------------------------------------
-def test_a_secretary_reassigns_a_task_to_a_colleague_with_an_audit_event(client, world):
+def test_a_secretary_reassigns_a_task_to_a_colleague_with_an_audit_event_and_an_e_mail(
+    client, world, django_capture_on_commit_callbacks, mailoutbox
+):
     colleague = staff("sec2", "secretary")
     dispute = case_in_state(world, "submitted")
-    task = take(client, world.secretary, dispute, "register")
+    with django_capture_on_commit_callbacks(execute=True):
+        task = take(client, world.secretary, dispute, "register")
     assert open_task(dispute, "register").owner == world.secretary
-    response = client.post(reverse("workflow:task-assign", args=[dispute.pk, task.pk]),
-                           {"action": "assign", "assignee": colleague.pk})
+    assert mailoutbox == []  # taking a task yourself sends nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("workflow:task-assign", args=[dispute.pk, task.pk]),
+                               {"action": "assign", "assignee": colleague.pk})
     assert response.status_code == 302
     assert open_task(dispute, "register").owner == colleague
     event = DisputeEvent.objects.filter(dispute=dispute, kind="task_assigned").last()
-    assert event.payload == {"task": "register", "title": "Registreren", "to": "sec2", "from": "sec"}
+    assert event.payload == {"task": "register", "task_pk": task.pk, "title": "Registreren", "to": "sec2",
+                             "from": "sec", "notify_users": [colleague.pk]}
     assert event.visibility == "commission"  # never in the parties' timeline
+    [message] = mailoutbox
+    assert message.to == [colleague.email]
+    assert message.subject == f'Geschil {dispute.case_number}: de taak "Registreren" staat op uw naam'
+    assert reverse("workflow:task", args=[dispute.pk, task.pk]) in message.body
     client.force_login(colleague)
     assert [t.pk for t in worklist.inbox(colleague)] == [task.pk]
     assert worklist.inbox(world.secretary) == []
