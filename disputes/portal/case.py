@@ -8,8 +8,9 @@ from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import permissions, selectors, services
+from .. import clock, permissions, selectors, services
 from ..models import Admissibility, DeadlineKind, DocumentType
+from ..services.proceedings import ANSWERABLE_STATES
 from ..states import TRANSITIONS, DisputeState
 from . import common, forms, guidance, timeline
 from .common import APPLICANT, RESPONDENT, STAFF, error_summary, run
@@ -65,6 +66,10 @@ def case_context(request, dispute) -> dict:
         actions.append({"url": "portal:remedy", "label": _("Verzoek aanvullen (herstel verzuim)"), "primary": True})
     if role == RESPONDENT and dispute.state == DisputeState.AWAITING_RESPONSE and not responded:
         actions.append({"url": "portal:respond", "label": _("Verweer indienen"), "primary": True})
+    if can_act and dispute.state in ANSWERABLE_STATES and services.open_information_requests(
+            dispute, org_ids):
+        actions.append({"url": "portal:information", "label": _("Vraag om inlichtingen beantwoorden"),
+                        "primary": True})
     if can_act and dispute.state not in ENDED_STATES and dispute.state != DisputeState.DRAFT:
         actions.append({"url": "portal:case-efforts", "label": _("Overleglogboek aanvullen"), "primary": False})
     if role == APPLICANT and dispute.state in TRANSITIONS["withdraw"].sources:
@@ -163,6 +168,32 @@ def respond(request, pk):
                         open=dispute.state == DisputeState.AWAITING_RESPONSE and not all(p.responded_at for p in mine),
                         rows=list(zip(points, form.position_fields(), strict=True)), deadline=deadline,
                         due_text=guidance.due_text(deadline))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def information(request, pk):
+    """Answer an information request addressed to the user's organisation."""
+    dispute = common.load_case(request, pk)
+    if common.role_of(request.user, dispute) not in (APPLICANT, RESPONDENT):
+        return common.forbidden_response(request, _("Alleen de partij aan wie de vraag is gesteld, kan antwoorden."))
+    requests = services.open_information_requests(dispute, permissions.organisation_ids(request.user))
+    form = forms.InformationForm(request.POST or None, request.FILES or None, requests=requests,
+                                 initial={"expected_version": dispute.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = run(request, form, lambda: services.dispute_answer_information(
+            dispute=dispute, actor=request.user, deadline_id=data["request"], answer=data["answer"],
+            documents=[("antwoord", f) for f in data["files"]], expected_version=data["expected_version"]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            messages.success(request, _("Uw antwoord is ontvangen. Alle partijen en het secretariaat krijgen "
+                                        "hiervan bericht."))
+            return redirect("portal:dispute", dispute.pk)
+    late = [r for r in requests if r["deadline"].due < clock.today()]
+    return _action_page(request, "portal/information.html", dispute, form, requests=requests, late=late,
+                        open=bool(requests) and dispute.state in ANSWERABLE_STATES)
 
 
 @login_required

@@ -10,6 +10,7 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
@@ -313,6 +314,39 @@ class RemedyForm(CheckedFilesMixin, VersionedForm):
         data = super().clean()
         if not data.get("files") and not (data.get("note") or "").strip() and not self.errors:
             raise ValidationError(_("Voeg de gevraagde stukken toe of licht uw aanvulling toe."))
+        return data
+
+
+class InformationForm(CheckedFilesMixin, VersionedForm):
+    """The answer to one information request addressed to the user's organisation."""
+
+    request = forms.TypedChoiceField(
+        label=_("Welke vraag beantwoordt u?"), coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": _("Kies de vraag die u beantwoordt."),
+                        "invalid_choice": _("Deze vraag staat niet (meer) open. Laad de pagina opnieuw.")},
+    )
+    answer = forms.CharField(
+        label=_("Uw antwoord"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Alle partijen en de adviescommissie kunnen uw antwoord lezen."),
+    )
+    files = MultipleFileField(label=_("Documenten (PDF, niet verplicht)"), required=False,
+                              help_text=_("Stukken die bij uw antwoord horen."))
+
+    def __init__(self, *args, requests, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request"].choices = [
+            (r["deadline"].pk, _("%(question)s (aan %(party)s, uiterlijk %(due)s)") % {
+                "question": Truncator(r["question"]).chars(120), "party": r["deadline"].organisation.name,
+                "due": f"{r['deadline'].due:%d-%m-%Y}"})
+            for r in requests
+        ]
+        if len(requests) == 1:
+            self.fields["request"].initial = requests[0]["deadline"].pk
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("files") and not (data.get("answer") or "").strip() and not self.errors:
+            raise ValidationError(_("Geef uw antwoord of voeg een document toe."))
         return data
 
 

@@ -94,7 +94,8 @@ _TABLE: dict[tuple[str, str], Guidance] = {
     ),
     ("exchange", APPLICANT): Guidance(
         _("De schriftelijke ronde loopt. De adviescommissie kan partijen om een reactie of om inlichtingen vragen."),
-        _("Als het secretariaat u een vraag stelt, beantwoord die dan vóór de genoemde datum."),
+        _("Als het secretariaat u een vraag stelt, beantwoord die dan vóór de genoemde datum met de knop "
+          "\"Vraag om inlichtingen beantwoorden\"."),
         DeadlineKind.INFORMATION,
     ),
     ("hearing_scheduled", APPLICANT): Guidance(

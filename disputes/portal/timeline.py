@@ -83,6 +83,9 @@ def describe(event, points: dict | None = None) -> str:
         "close_responses": lambda: _("De verweerronde is gesloten."),
         "request_information": lambda: _("Het secretariaat heeft %(party)s om inlichtingen gevraagd.") % {
             "party": p.get("party", "")},
+        "information_answered": lambda: (
+            _("%(party)s heeft de vraag om inlichtingen beantwoord (na de termijn).") if p.get("late")
+            else _("%(party)s heeft de vraag om inlichtingen beantwoord.")) % {"party": p.get("party", "")},
         "schedule_hearing": lambda: _("Hoorzitting gepland op %(when)s%(place)s.") % {
             "when": _moment(p.get("hearing_at", "")),
             "place": (_(" in %(place)s") % {"place": p["place"]}) if p.get("place") else ""},

@@ -35,6 +35,7 @@ urlpatterns = [
     path("geschillen/<uuid:pk>/", case.case_page, name="dispute"),
     path("geschillen/<uuid:pk>/herstel/", case.remedy, name="remedy"),
     path("geschillen/<uuid:pk>/verweer/", case.respond, name="respond"),
+    path("geschillen/<uuid:pk>/inlichtingen/", case.information, name="information"),
     path("geschillen/<uuid:pk>/intrekken/", case.withdraw, name="withdraw"),
     path("geschillen/<uuid:pk>/logboek/", case.case_efforts, name="case-efforts"),
     path("geschillen/<uuid:pk>/documenten/<uuid:document>/", downloads.document_download, name="document-download"),

@@ -19,12 +19,14 @@ from .enforcement import enforce_deadlines
 from .filing import dispute_file, dispute_submit, dispute_withdraw, effort_record
 from .proceedings import (
     dispute_allow_late_response,
+    dispute_answer_information,
     dispute_close_responses,
     dispute_record_hearing,
     dispute_request_information,
     dispute_respond,
     dispute_schedule_hearing,
     dispute_skip_hearing,
+    open_information_requests,
     point_by_key,
 )
 from .reminders import send_reminders
@@ -64,12 +66,12 @@ TRANSITION_SERVICES = {
 }
 
 __all__ = [
-    "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_assess_efforts",
+    "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_answer_information", "dispute_assess_efforts",
     "dispute_close", "dispute_close_responses", "dispute_decide", "dispute_declare_inadmissible",
     "dispute_draft_decision", "dispute_extend_decision_term", "dispute_file", "dispute_issue_advice",
     "dispute_lapse_remedy", "dispute_pass_admissibility", "dispute_record_hearing", "dispute_recuse",
     "dispute_request_information", "dispute_request_remedy", "dispute_respond", "dispute_schedule_hearing",
     "dispute_settle", "dispute_skip_hearing", "dispute_start_review", "dispute_submit", "dispute_supply_remedy",
     "dispute_withdraw", "document_upload", "effort_record", "enforce_deadlines", "point_advise", "point_by_key",
-    "point_decide", "point_decide_admissibility", "send_reminders",
+    "open_information_requests", "point_decide", "point_decide_admissibility", "send_reminders",
 ]

@@ -122,6 +122,70 @@ def dispute_request_information(
     return dispute
 
 
+#: States in which an information request can still be answered: until the case ends.
+ANSWERABLE_STATES = ("exchange", "hearing_scheduled", "deliberation", "advice_issued")
+
+
+def open_information_requests(dispute: Dispute, organisation_ids) -> list[dict]:
+    """The open information requests of a case addressed to these organisations, oldest first:
+    ``[{"deadline": Deadline, "question": str}]``. The full question is in the request's event; the
+    deadline keeps its first 300 characters, which is how the two are matched."""
+    requests = list(
+        dispute.deadlines.filter(kind=DeadlineKind.INFORMATION, closed_at__isnull=True,
+                                 organisation_id__in=list(organisation_ids))
+        .select_related("organisation").order_by("created_at", "pk")
+    )
+    if not requests:
+        return []
+    asked = [e.payload for e in dispute.events.filter(kind="request_information").order_by("at", "pk")]
+    result = []
+    for deadline in requests:
+        question = next((p["question"] for p in asked if p.get("party") == deadline.organisation.name
+                         and p.get("question", "")[:300] == deadline.note), deadline.note)
+        result.append({"deadline": deadline, "question": question})
+    return result
+
+
+@service
+def dispute_answer_information(
+    *, dispute: Dispute, actor, deadline_id: int, answer: str = "", documents=(), expected_version=None
+) -> Dispute:
+    """A party answers an information request addressed to its organisation (or the secretary records
+    an answer that came in another way). The request's deadline closes; a late answer is accepted and
+    marked as late, the secretariat decides what it means. Every party and the secretariat hear of it.
+    """
+    dispute = lock(dispute, expected_version=expected_version)
+    deadline = dispute.deadlines.filter(pk=deadline_id, kind=DeadlineKind.INFORMATION).select_related(
+        "organisation").first()
+    on_behalf = permissions.can_assess(actor, dispute)
+    permissions.require(
+        deadline is not None and (on_behalf or deadline.organisation_id in permissions.organisation_ids(actor)),
+        _("Deze vraag is niet aan uw organisatie gesteld."),
+    )
+    if deadline.closed_at is not None:
+        raise ValidationError({"question": _("Deze vraag is al beantwoord.")})
+    if dispute.state not in ANSWERABLE_STATES:
+        raise ValidationError(_("In deze fase van het geschil kunnen geen inlichtingen meer worden gegeven."))
+    if not answer.strip() and not documents:
+        raise ValidationError({"answer": _("Geef uw antwoord of voeg een document toe.")})
+    [request] = [r for r in open_information_requests(dispute, [deadline.organisation_id])
+                 if r["deadline"].pk == deadline.pk]
+    store_all(dispute=dispute, actor=actor, files=documents, step=Step.RESPONSE)
+    late = clock.today() > deadline.due
+    deadlines.close(deadline, note=_("beantwoord") + (f" ({_('te laat')})" if late else ""))
+    dispute.version += 1
+    dispute.save(update_fields=["version"])
+    everyone = {"organisations": [str(pk) for pk in dispute.organisation_ids()], "roles": ["secretary"]}
+    event = record(
+        dispute, actor=actor, kind="information_answered", organisation=deadline.organisation,
+        payload={"party": deadline.organisation.name, "question": request["question"], "answer": answer,
+                 "deadline": deadline.pk, "due": deadline.due.isoformat(), "late": late,
+                 "on_behalf": bool(on_behalf), "documents": len(documents), "audience": everyone},
+    )
+    on_commit_notify(event)
+    return dispute
+
+
 @service
 def dispute_schedule_hearing(
     *, dispute: Dispute, actor, hearing_at: datetime, place: str = "", documents=(), expected_version=None

@@ -42,6 +42,7 @@ ARGS = {
     "submitted": ("case",),
     "dispute": ("case",),
     "remedy": ("case",),
+    "information": ("case",),
     "respond": ("case",),
     "withdraw": ("case",),
     "case-efforts": ("case",),

@@ -10,6 +10,7 @@ from django.template import TemplateDoesNotExist
 from django.urls import reverse
 
 from disputes import clock, services
+from disputes.errors import NotPermitted
 from disputes.models import Dispute, Notification
 from disputes.portal import case as case_views
 from tests.factories import case_in_state, moment, pdf, pdf_bytes
@@ -102,6 +103,72 @@ def test_the_applicant_supplies_a_requested_remedy(client, world, django_capture
     case.refresh_from_db()
     assert case.state == "admissibility_review" and case.remedy_supplied
     assert case.documents.filter(doc_type="machtiging").exists()
+
+
+def test_a_party_answers_the_information_request_put_to_it(client, world, django_capture_on_commit_callbacks,
+                                                         mailoutbox):
+    case = case_in_state(world, "exchange")
+    question = "Hoeveel woningen heeft Rijnhart Wonen in 2026 opgeleverd? <script>x</script> " + "Toelichting. " * 30
+    services.dispute_request_information(dispute=case, actor=world.secretary, party=world.corporatie,
+                                         question=question)
+    deadline = case.deadlines.get(kind="information")
+    url = reverse("portal:information", args=[case.pk])
+    # the tenant (not asked) sees no button and no open question
+    client.force_login(world.tenant)
+    assert url not in page(client, case)
+    assert "Er staat op dit moment geen vraag om inlichtingen open" in client.get(url).content.decode()
+    # the corporation sees the full question, escaped, with its date
+    client.force_login(world.corp_user)
+    assert url in page(client, case)
+    form = client.get(url).content.decode()
+    assert "Toelichting. " * 30 in form and "&lt;script&gt;x&lt;/script&gt;" in form and "<script>x" not in form
+    assert f"{deadline.due:%d-%m-%Y}" in form
+    version = Dispute.objects.get(pk=case.pk).version
+    empty = client.post(url, {"request": deadline.pk, "answer": " ", "expected_version": version})
+    assert "Geef uw antwoord of voeg een document toe." in empty.content.decode()
+    assert Dispute.objects.get(pk=case.pk).deadlines.get(kind="information").closed_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"request": deadline.pk, "answer": "Geen enkele; de bouw is niet gestart.",
+                                     "files": [upload("opleveringen.pdf")], "expected_version": version})
+    assert response.status_code == 302
+    deadline.refresh_from_db()
+    assert deadline.closed_at is not None
+    case = Dispute.objects.get(pk=case.pk)
+    assert case.state == "exchange" and case.version == version + 1
+    document = case.documents.get(doc_type="antwoord")
+    assert document.organisation == world.corporatie and document.confidentiality == "parties"
+    event = case.events.get(kind="information_answered")
+    assert event.payload["question"] == question and event.payload["late"] is False
+    assert event.actor_organisation == world.corporatie and event.visibility == "parties"
+    # every party and the secretariat hear of it
+    recipients = sorted(address for m in mailoutbox if "inlichtingen gegeven" in m.subject for address in m.to)
+    assert recipients == sorted(u.email for u in (world.tenant, world.corp_user, world.gem_user, world.secretary))
+    # the timeline says it, the button is gone, a second answer is refused
+    client.force_login(world.tenant)
+    assert "Rijnhart Wonen heeft de vraag om inlichtingen beantwoord." in page(client, case)
+    client.force_login(world.corp_user)
+    assert url not in page(client, case)
+    again = client.post(url, {"request": deadline.pk, "answer": "Nog iets", "expected_version": case.version})
+    assert again.status_code == 200 and "staat niet (meer) open" in again.content.decode()
+
+
+def test_only_the_party_asked_can_answer_and_a_late_answer_is_marked(client, world, at):
+    case = case_in_state(world, "exchange")
+    services.dispute_request_information(dispute=case, actor=world.secretary, party=world.corporatie,
+                                         question="Stuur de monitor 2026.")
+    deadline = case.deadlines.get(kind="information")
+    with pytest.raises(NotPermitted):
+        services.dispute_answer_information(dispute=case, actor=world.gem_user, deadline_id=deadline.pk,
+                                            answer="Wij antwoorden namens de corporatie")
+    client.force_login(world.secretary)
+    assert client.get(reverse("portal:information", args=[case.pk])).status_code == 403
+    at(f"{deadline.due + timedelta(days=3):%Y-%m-%d} 09:00")
+    services.dispute_answer_information(dispute=case, actor=world.corp_user, deadline_id=deadline.pk,
+                                        answer="Sorry, te laat: hierbij de monitor.")
+    event = case.events.get(kind="information_answered")
+    assert event.payload["late"] is True
+    deadline.refresh_from_db()
+    assert deadline.closed_at is not None and "te laat" in deadline.note
 
 
 def test_a_respondent_cannot_supply_the_remedy(client, world):
