@@ -9,7 +9,6 @@ blocks the download, is logged and recorded. The response is an attachment (neve
 with an RFC 6266 filename, ``nosniff`` and ``no-store``.
 """
 
-import hashlib
 import logging
 
 from django.contrib.auth.decorators import login_required
@@ -20,23 +19,12 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from .. import permissions
+from ..integrity import stored_sha256
 from ..models import Document
 from ..services import drafts
 from . import common
 
 logger = logging.getLogger("disputes.downloads")
-
-
-def stored_sha256(document: Document) -> str | None:
-    """The SHA-256 of the stored file, or None when it cannot be read."""
-    digest = hashlib.sha256()
-    try:
-        with document.file.storage.open(document.file.name, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-                digest.update(chunk)
-    except (OSError, ValueError):
-        return None
-    return digest.hexdigest()
 
 
 def serve(request, document: Document):

@@ -498,17 +498,26 @@ def effort_record_with_documents(
 
 @service
 def document_integrity_alarm(*, document: Document, actor, detail: str = "") -> None:
-    """Record that a stored file no longer matches its SHA-256 (the download was blocked).
+    """Record that a stored file no longer matches its SHA-256 (a download was blocked, or the
+    periodic check in ``disputes/integrity.py`` found it).
 
-    Logged at ERROR level, and an internal audit event on the case when the document has one.
+    Logged at ERROR level, and an internal audit event on the case when the document has one. An
+    effort-log document has no case of its own: it is part of the file of every case on its
+    agreement, so the event is recorded on each of those (none yet: the log line is the record).
     """
     logger.error(
         "integrity failure: document=%s sha256=%s actor=%s %s", document.pk, document.sha256,
         getattr(actor, "pk", None), detail,
     )
     if document.dispute_id is not None:
+        cases = Dispute.objects.filter(pk=document.dispute_id)
+    elif document.effort_entry_id is not None:
+        cases = Dispute.objects.filter(agreement__effort_entries=document.effort_entry_id).order_by("pk")
+    else:
+        return
+    for dispute in cases:
         record(
-            Dispute.objects.get(pk=document.dispute_id), actor=actor, kind="integrity_failure",
+            dispute, actor=actor, kind="integrity_failure",
             payload={"document": str(document.pk), "sha256": document.sha256, "detail": detail},
             visibility=Confidentiality.INTERNAL,
         )

@@ -7,11 +7,12 @@ PERIODIC_TASKS = {
     # name: (task, every N minutes)
     "Termijnen bewaken": ("workflow.tasks.enforce_deadlines", 5),
     "Uitgaande berichten doorsturen": ("disputes.tasks.relay_outbox", 1),
+    "Integriteit documenten controleren": ("disputes.tasks.check_integrity", 24 * 60),
 }
 
 
 class Command(BaseCommand):
-    help = "Registreert de periodieke taken (termijnbewaking) in django-celery-beat."
+    help = "Registreert de periodieke taken (termijnbewaking, integriteitscontrole) in django-celery-beat."
 
     def handle(self, *args, **options):
         for name, (task, minutes) in PERIODIC_TASKS.items():
