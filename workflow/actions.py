@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from disputes import permissions, services
 from disputes.models import StaffRole
+from disputes.services.proceedings import ANSWERABLE_STATES
 from disputes.states import OPEN_STATES, TRANSITIONS
 
 from . import forms
@@ -234,6 +235,18 @@ CASE_ACTIONS: dict[str, Action] = {
                    "de ronde vanzelf."),
         ),
         Action(
+            "inlichtingen-ontvangen", _("Antwoord op vraag om inlichtingen registreren"), forms.RecordAnswerForm,
+            lambda request, dispute, form, point=None: services.dispute_answer_information(
+                dispute=dispute, actor=request.user, deadline_id=form.cleaned_data["request"],
+                answer=form.cleaned_data["answer"], documents=form.documents(), expected_version=_version(form)),
+            allowed=lambda user, dispute: permissions.can_assess(user, dispute)
+            and dispute.state in ANSWERABLE_STATES
+            and dispute.deadlines.filter(kind="information", closed_at__isnull=True).exists(),
+            form_kwargs=lambda dispute, user: {"dispute": dispute},
+            help=_("Voor een antwoord dat per post of e-mail binnenkwam. Partijen antwoorden anders zelf in het "
+                   "portaal. De termijn van de vraag sluit; alle partijen krijgen bericht."),
+        ),
+        Action(
             "document", _("Document toevoegen"), forms.DocumentForm,
             lambda request, dispute, form, point=None: services.document_upload(
                 dispute=dispute, actor=request.user, uploaded=form.cleaned_data["file"],
@@ -270,6 +283,7 @@ EVENT_LABELS = {
     "efforts_assessed": _("Inspanningen getoetst"),
     "responded": _("Verweer ingediend"),
     "late_response_allowed": _("Te laat verweer toegestaan"),
+    "information_answered": _("Vraag om inlichtingen beantwoord"),
     "recused": _("Lid van de commissie heeft zich verschoond"),
     "point_advised": _("Advies over geschilpunt vastgelegd"),
     "point_decided": _("Beslissing over geschilpunt vastgelegd"),

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from disputes import clock
@@ -265,6 +266,34 @@ class AllowLateResponseForm(VersionedForm):
             self.fields["organisation"].queryset = Organisation.objects.filter(
                 dispute_parties__dispute=dispute, dispute_parties__role=PartyRole.RESPONDENT
             ).order_by("name")
+
+
+class RecordAnswerForm(VersionedForm):
+    """The secretary records the answer to an information request that came in by post or e-mail."""
+
+    request = forms.TypedChoiceField(label=_("Welke vraag is beantwoord?"), coerce=int)
+    answer = forms.CharField(label=_("Antwoord (samenvatting)"), max_length=20000, required=False, widget=textarea())
+    letter = pdf_field(_("Antwoord"), help_text=_("Optioneel; PDF-bestand, zoals ontvangen."))
+    document_fields = {"letter": "antwoord"}
+    error_fields = {"documents": "letter"}
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if dispute is not None:
+            from disputes.services import open_information_requests
+
+            open_requests = open_information_requests(dispute, dispute.organisation_ids())
+            self.fields["request"].choices = [
+                (r["deadline"].pk, f"{r['deadline'].organisation.name}: {Truncator(r['question']).chars(100)} "
+                                   f"({r['deadline'].due:%d-%m-%Y})")
+                for r in open_requests
+            ]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("answer") or "").strip() and not data.get("letter"):
+            raise forms.ValidationError(_("Vat het antwoord samen of voeg het ontvangen antwoord toe."))
+        return data
 
 
 class DocumentForm(VersionedForm):

@@ -66,7 +66,8 @@ TRANSITION_SERVICES = {
 }
 
 __all__ = [
-    "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_answer_information", "dispute_assess_efforts",
+    "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_answer_information",
+    "dispute_assess_efforts",
     "dispute_close", "dispute_close_responses", "dispute_decide", "dispute_declare_inadmissible",
     "dispute_draft_decision", "dispute_extend_decision_term", "dispute_file", "dispute_issue_advice",
     "dispute_lapse_remedy", "dispute_pass_admissibility", "dispute_record_hearing", "dispute_recuse",

@@ -292,6 +292,43 @@ def test_commission_notes_are_invisible_to_parties(client, world):
     assert [c[0] for c in form.fields["confidentiality"].choices] == ["parties", "commission"]
 
 
+def test_the_secretary_records_an_answer_that_came_in_by_post(client, world, django_capture_on_commit_callbacks,
+                                                             mailoutbox):
+    dispute = case_in_state(world, "exchange")
+    case_page = reverse("workflow:case", args=[dispute.pk])
+    url = reverse("workflow:case-action", args=[dispute.pk, "inlichtingen-ontvangen"])
+    client.force_login(world.secretary)
+    assert url not in client.get(case_page).content.decode()  # nothing asked, nothing to record
+    services.dispute_request_information(dispute=dispute, actor=world.secretary, party=world.gemeente,
+                                         question="Wanneer is de woonvisie vastgesteld?")
+    dispute = Dispute.objects.get(pk=dispute.pk)
+    deadline = dispute.deadlines.get(kind="information")
+    assert url in client.get(case_page).content.decode()
+    form = client.get(url).context["form"]
+    assert [c[0] for c in form.fields["request"].choices] == [deadline.pk]
+    empty = client.post(url, {"inlichtingen-ontvangen-expected_version": dispute.version,
+                              "inlichtingen-ontvangen-request": deadline.pk})
+    assert "Vat het antwoord samen" in empty.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {
+            "inlichtingen-ontvangen-expected_version": dispute.version,
+            "inlichtingen-ontvangen-request": deadline.pk,
+            "inlichtingen-ontvangen-answer": "Per brief: vastgesteld op 12 maart 2024.",
+            "inlichtingen-ontvangen-letter": SimpleUploadedFile("brief-gemeente.pdf", pdf_bytes(1, "brief"),
+                                                                content_type="application/pdf"),
+        })
+    assert response.status_code == 302
+    deadline.refresh_from_db()
+    assert deadline.closed_at is not None
+    event = DisputeEvent.objects.get(dispute=dispute, kind="information_answered")
+    assert event.actor == world.secretary and event.payload["on_behalf"] is True
+    assert dispute.documents.get(doc_type="antwoord").display_name == "brief-gemeente.pdf"
+    assert world.gem_user.email in {a for m in mailoutbox for a in m.to}
+    # a party member cannot use the staff action
+    client.force_login(world.gem_user)
+    assert client.get(url).status_code in (403, 404)
+
+
 def test_the_roster_lists_members_and_deputies(client, world):
     deputy = staff("plv", "commission_member")
     deputy.first_name, deputy.last_name = "Petra", "Plaatsvervanger"
