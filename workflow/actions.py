@@ -194,6 +194,19 @@ def _open_response_round(dispute) -> bool:
     return dispute.state == "awaiting_response"
 
 
+def _current_hearing_initial(dispute) -> dict:
+    from datetime import datetime
+
+    from disputes import clock
+    from disputes.services.proceedings import current_hearing
+
+    event = current_hearing(dispute)
+    if event is None:
+        return {}
+    start = datetime.fromisoformat(event.payload["hearing_at"]).astimezone(clock.AMSTERDAM)
+    return {"hearing_at": start.strftime("%Y-%m-%dT%H:%M"), "place": event.payload.get("place", "")}
+
+
 CASE_ACTIONS: dict[str, Action] = {
     a.slug: a
     for a in (
@@ -233,6 +246,18 @@ CASE_ACTIONS: dict[str, Action] = {
             and permissions.can_fire(user, dispute, "close_responses"),
             help=_("Kan zodra alle verweerders hebben gereageerd of de verweertermijn is verstreken; anders sluit "
                    "de ronde vanzelf."),
+        ),
+        Action(
+            "hoorzitting-wijzigen", _("Hoorzitting wijzigen"), forms.RescheduleHearingForm,
+            lambda request, dispute, form, point=None: services.dispute_reschedule_hearing(
+                dispute=dispute, actor=request.user, hearing_at=form.cleaned_data["hearing_at"],
+                place=form.cleaned_data["place"], reason=form.cleaned_data["reason"], documents=form.documents(),
+                expected_version=_version(form)),
+            allowed=lambda user, dispute: dispute.state == "hearing_scheduled"
+            and permissions.can_fire(user, dispute, "schedule_hearing"),
+            initial=lambda dispute, point: _current_hearing_initial(dispute),
+            help=_("Een andere datum, tijd of plaats. Alle partijen krijgen een nieuwe uitnodiging die de vorige "
+                   "vervangt, ook in hun agenda."),
         ),
         Action(
             "inlichtingen-ontvangen", _("Antwoord op vraag om inlichtingen registreren"), forms.RecordAnswerForm,
@@ -284,6 +309,7 @@ EVENT_LABELS = {
     "responded": _("Verweer ingediend"),
     "late_response_allowed": _("Te laat verweer toegestaan"),
     "information_answered": _("Vraag om inlichtingen beantwoord"),
+    "hearing_rescheduled": _("Hoorzitting gewijzigd"),
     "recused": _("Lid van de commissie heeft zich verschoond"),
     "point_advised": _("Advies over geschilpunt vastgelegd"),
     "point_decided": _("Beslissing over geschilpunt vastgelegd"),

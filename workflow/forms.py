@@ -179,6 +179,12 @@ class ScheduleHearingForm(VersionedForm):
         return hearing_at
 
 
+class RescheduleHearingForm(ScheduleHearingForm):
+    reason = forms.CharField(label=_("Reden van de wijziging"), max_length=2000, widget=textarea(3),
+                             help_text=_("Staat in de nieuwe uitnodiging aan alle partijen."))
+    invitation = pdf_field(_("Gewijzigde uitnodiging hoorzitting"), help_text=_("Optioneel; PDF-bestand."))
+
+
 class RecordHearingForm(VersionedForm):
     minutes = pdf_field(_("Verslag hoorzitting"), required=True)
     document_fields = {"minutes": "verslag_hoorzitting"}

@@ -29,7 +29,7 @@ def follow_event(sender, *, dispute, event, **kwargs) -> None:
         if getattr(settings, "WORKFLOW_STRICT", False):
             raise
         log.exception("workflow: could not follow event %s (%s) of %s", event.pk, event.kind, dispute.pk)
-    if event.kind == "schedule_hearing":
+    if event.kind in ("schedule_hearing", "hearing_rescheduled"):
         from .tasks import send_hearing_invitations
 
         event_id = event.pk

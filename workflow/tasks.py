@@ -56,22 +56,30 @@ def send_hearing_invitations(*, event_id: int) -> int:
     from .ical import hearing_calendar
     from .models import HearingInvitation
 
-    event = DisputeEvent.objects.select_related("dispute").filter(pk=event_id, kind="schedule_hearing").first()
+    event = DisputeEvent.objects.select_related("dispute").filter(
+        pk=event_id, kind__in=("schedule_hearing", "hearing_rescheduled")).first()
     if event is None:
         return 0
     dispute = event.dispute
     start = datetime.fromisoformat(event.payload["hearing_at"])
     place = event.payload.get("place", "")
-    context = {"dispute": dispute, "start": start.astimezone(clock.AMSTERDAM), "place": place}
+    changed = event.kind == "hearing_rescheduled"
+    previous = datetime.fromisoformat(event.payload["previous_at"]) if changed and event.payload.get("previous_at") \
+        else None
+    context = {"dispute": dispute, "start": start.astimezone(clock.AMSTERDAM), "place": place, "changed": changed,
+               "previous": previous.astimezone(clock.AMSTERDAM) if previous else None,
+               "reason": event.payload.get("reason", "")}
     subject = " ".join(render_to_string("workflow/emails/hearing_subject.txt", context).split())
     body = render_to_string("workflow/emails/hearing_body.txt", context)
     calendar = hearing_calendar(
-        uid=f"hoorzitting-{dispute.pk}-{event.pk}@geschilbeslechting",
+        # a rescheduled hearing updates the calendar entry of the first invitation: same UID, next SEQUENCE
+        uid=f"hoorzitting-{dispute.pk}-{event.payload.get('calendar_event', event.pk)}@geschilbeslechting",
         start=start,
         stamp=event.at,
         summary=subject,
         place=place,
         description=body,
+        sequence=event.payload.get("sequence", 0),
     )
     addresses = sorted(
         set(

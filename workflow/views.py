@@ -448,7 +448,9 @@ class LetterView(StaffView):
             raise Http404(_("Onbekende brief."))
         context = {}
         if kind == "uitnodiging_hoorzitting":
-            event = dispute.events.filter(kind="schedule_hearing").order_by("-at").first()
+            from disputes.services.proceedings import current_hearing
+
+            event = current_hearing(dispute)
             if event is not None:
                 from datetime import datetime
 

@@ -89,6 +89,10 @@ def describe(event, points: dict | None = None) -> str:
         "schedule_hearing": lambda: _("Hoorzitting gepland op %(when)s%(place)s.") % {
             "when": _moment(p.get("hearing_at", "")),
             "place": (_(" in %(place)s") % {"place": p["place"]}) if p.get("place") else ""},
+        "hearing_rescheduled": lambda: _("De hoorzitting is verplaatst naar %(when)s%(place)s. Reden: %(reason)s") % {
+            "when": _moment(p.get("hearing_at", "")),
+            "place": (_(" in %(place)s") % {"place": p["place"]}) if p.get("place") else "",
+            "reason": p.get("reason", "")},
         "record_hearing": lambda: _("De hoorzitting heeft plaatsgevonden; het verslag is toegevoegd."),
         "skip_hearing": lambda: _("De voorzitter heeft besloten het geschil schriftelijk af te doen, zonder "
                                   "hoorzitting."),

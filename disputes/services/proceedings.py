@@ -202,6 +202,44 @@ def dispute_schedule_hearing(
     return dispute
 
 
+def current_hearing(dispute: Dispute):
+    """The event that set the hearing as it now stands (``schedule_hearing`` or ``hearing_rescheduled``)."""
+    return dispute.events.filter(kind__in=("schedule_hearing", "hearing_rescheduled")).order_by("-at", "-pk").first()
+
+
+@service
+def dispute_reschedule_hearing(
+    *, dispute: Dispute, actor, hearing_at: datetime, place: str, reason: str, documents=(), expected_version=None
+) -> Dispute:
+    """Move a scheduled hearing (another moment and/or place), with a reason. The state stays
+    ``hearing_scheduled``; every party gets a new invitation whose calendar entry replaces the old
+    one (same UID, higher SEQUENCE)."""
+    dispute = lock(dispute, expected_version=expected_version)
+    permissions.require(permissions.can_fire(actor, dispute, "schedule_hearing"))
+    if dispute.state != "hearing_scheduled":
+        raise ValidationError(_("Er is geen geplande hoorzitting om te wijzigen."))
+    if hearing_at <= clock.now():
+        raise ValidationError({"hearing_at": _("De hoorzitting moet in de toekomst liggen.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef aan waarom de hoorzitting wordt gewijzigd.")})
+    previous = current_hearing(dispute)
+    if previous.payload.get("hearing_at") == hearing_at.isoformat() and previous.payload.get("place", "") == place:
+        raise ValidationError({"hearing_at": _("Datum, tijd en plaats zijn niet gewijzigd.")})
+    store_all(dispute=dispute, actor=actor, files=documents, step=Step.HEARING)
+    dispute.version += 1
+    dispute.save(update_fields=["version"])
+    record(
+        dispute, actor=actor, kind="hearing_rescheduled",
+        payload={"hearing_at": hearing_at.isoformat(), "place": place, "reason": reason,
+                 "previous_at": previous.payload.get("hearing_at", ""),
+                 "previous_place": previous.payload.get("place", ""),
+                 # the calendar entry of the first invitation, updated in place (RFC 5545 UID + SEQUENCE)
+                 "calendar_event": previous.payload.get("calendar_event", previous.pk),
+                 "sequence": previous.payload.get("sequence", 0) + 1},
+    )
+    return dispute
+
+
 @service
 def dispute_record_hearing(*, dispute: Dispute, actor, documents=(), expected_version=None) -> Dispute:
     """Record that the hearing took place; the minutes (verslag hoorzitting) are required."""

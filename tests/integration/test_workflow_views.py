@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -423,6 +424,49 @@ def test_hearing_invitations_carry_an_rfc5545_calendar_and_go_out_once(world, dj
     event = DisputeEvent.objects.get(dispute=dispute, kind="schedule_hearing")
     assert send_hearing_invitations(event_id=event.pk) == 0, "a rerun sends nothing twice"
     assert HearingInvitation.objects.filter(event=event).count() == 3
+
+
+def test_a_rescheduled_hearing_replaces_the_invitation_and_the_calendar_entry(
+    client, world, django_capture_on_commit_callbacks
+):
+    dispute = case_in_state(world, "exchange")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dispute_schedule_hearing(dispute=dispute, actor=world.secretary,
+                                          hearing_at=moment("2017-03-06 10:00"), place="Den Haag, zaal 3")
+    first = DisputeEvent.objects.get(dispute=dispute, kind="schedule_hearing")
+    dispute = Dispute.objects.get(pk=dispute.pk)
+    url = reverse("workflow:case-action", args=[dispute.pk, "hoorzitting-wijzigen"])
+    client.force_login(world.secretary)
+    form = client.get(url).context["form"]
+    assert form.initial["hearing_at"] == "2017-03-06T10:00" and form.initial["place"] == "Den Haag, zaal 3"
+    data = {"hoorzitting-wijzigen-expected_version": dispute.version,
+            "hoorzitting-wijzigen-hearing_at": "2017-03-06T10:00", "hoorzitting-wijzigen-place": "Den Haag, zaal 3",
+            "hoorzitting-wijzigen-reason": "Zaal niet beschikbaar"}
+    assert "niet gewijzigd" in client.post(url, data).content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "hoorzitting-wijzigen-hearing_at": "2017-03-13T14:00",
+                                     "hoorzitting-wijzigen-place": "https://video.example.nl/kamer/7"})
+    assert response.status_code == 302
+    dispute = Dispute.objects.get(pk=dispute.pk)
+    assert dispute.state == "hearing_scheduled"
+    moved = DisputeEvent.objects.get(dispute=dispute, kind="hearing_rescheduled")
+    assert moved.payload["previous_at"] == first.payload["hearing_at"] and moved.payload["sequence"] == 1
+    invitations = [m for m in mail.outbox if m.attachments]
+    assert sorted(m.to[0] for m in invitations) == ["anna@example.nl", "bert@example.nl", "gerda@example.nl"]
+    assert invitations[0].subject == f"Gewijzigd: uitnodiging hoorzitting geschil {dispute.case_number}"
+    assert "Zaal niet beschikbaar" in invitations[0].body and "maandag 6 maart 2017, 10:00" in invitations[0].body
+    text = invitations[0].attachments[0][1]
+    text = (text.decode() if isinstance(text, bytes) else text).replace("\r\n ", "")
+    assert f"UID:hoorzitting-{dispute.pk}-{first.pk}@geschilbeslechting" in text  # the same calendar entry
+    assert "\r\nSEQUENCE:1\r\n" in text and "\r\nDTSTART:20170313T130000Z\r\n" in text
+    client.force_login(world.tenant)
+    body = client.get(reverse("portal:dispute", args=[dispute.pk])).content.decode()
+    assert "De hoorzitting is verplaatst naar" in body and "Zaal niet beschikbaar" in body
+    # once held, there is nothing to move
+    with pytest.raises(ValidationError):
+        services.dispute_reschedule_hearing(dispute=case_in_state(world, "deliberation"), actor=world.secretary,
+                                            hearing_at=moment("2017-04-03 10:00"), place="Utrecht", reason="x")
 
 
 def test_ical_folding_and_escaping():
