@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "disputes.access_log.AccessLogMiddleware",  # records 403, 404 on case addresses, 429 (docs/audit.md)
     "disputes.twofactor.StaffTwoFactorMiddleware",
     "disputes.auth.UploadRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,13 +1,13 @@
 """Admin for reference data: organisations, memberships, agreements, effort log (Dutch labels).
 
-Cases, documents and the audit trail are read-only here: every change to a case goes through the
-services, and the audit trail can never be edited.
+Cases, documents, the audit trail and the security access log are read-only here: every change to a
+case goes through the services, and neither log can ever be edited.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Dispute, DisputeEvent, EffortEntry, LocalAgreement, Membership, Organisation
+from .models import AccessLogEntry, Dispute, DisputeEvent, EffortEntry, LocalAgreement, Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):
@@ -66,3 +66,15 @@ class DisputeAdmin(ReadOnlyAdmin):
 class DisputeEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "dispute", "kind", "actor", "from_state", "to_state"]
     list_filter = ["kind"]
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(ReadOnlyAdmin):
+    """The security access log (docs/audit.md): log-ins, refusals, confidential downloads."""
+
+    list_display = ["at", "action", "result", "actor", "username", "object", "status_code", "origin"]
+    list_filter = ["action", "result"]
+    search_fields = ["username", "object", "origin"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+    show_full_result_count = False  # no COUNT(*) over a large table on every page

@@ -12,6 +12,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .access_log import record_access
+from .models import AccessAction, AccessResult
+
 log = logging.getLogger("disputes.auth")
 
 
@@ -44,6 +47,8 @@ class RateLimitedLoginView(auth_views.LoginView):
         username = request.POST.get("username", "")
         if is_locked(request, username):
             log.warning("login refused (locked): user=%r ip=%s", username[:150], _client_ip(request))
+            record_access(request, AccessAction.LOGIN_LOCKED, result=AccessResult.DENIED, username=username,
+                          object=request.path, status_code=429)
             form = self.get_form()
             form.errors.clear()
             context = self.get_context_data(form=form, locked=True,
@@ -58,11 +63,17 @@ class RateLimitedLoginView(auth_views.LoginView):
         username = self.request.POST.get("username", "")
         register_failure(self.request, username)
         log.info("login failed: user=%r ip=%s", username[:150], _client_ip(self.request))
+        record_access(self.request, AccessAction.LOGIN_FAILED, result=AccessResult.DENIED, username=username,
+                      object=self.request.path, status_code=200)
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        log.info("login: user=%r ip=%s", form.get_user().get_username(), _client_ip(self.request))
-        return super().form_valid(form)
+        user = form.get_user()
+        log.info("login: user=%r ip=%s", user.get_username(), _client_ip(self.request))
+        response = super().form_valid(form)  # logs in: a new session, the old one is gone
+        record_access(self.request, AccessAction.LOGIN, result=AccessResult.ALLOWED, actor=user,
+                      object=self.request.path, status_code=response.status_code)
+        return response
 
 
 @require_POST

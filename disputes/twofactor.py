@@ -23,6 +23,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
 from . import permissions
+from .access_log import record_access
+from .models import AccessAction, AccessResult
 
 log = logging.getLogger("disputes.auth")
 
@@ -83,6 +85,13 @@ def _next(request) -> str:
     return target if target.startswith("/") and not target.startswith("//") else reverse("home")
 
 
+def _record_failure(request) -> None:
+    """A code that was wrong, expired, malformed or throttled (never the code itself)."""
+    log.info("second factor failed: user=%r", request.user.get_username())
+    record_access(request, AccessAction.SECOND_FACTOR_FAILED, result=AccessResult.DENIED, object=request.path,
+                  status_code=200)
+
+
 @never_cache
 @login_required
 def verify(request):
@@ -94,6 +103,8 @@ def verify(request):
         otp_login(request, device)
         log.info("second factor verified: user=%r", request.user.get_username())
         return redirect(_next(request))
+    if request.method == "POST":
+        _record_failure(request)
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)})
 
 
@@ -112,6 +123,8 @@ def setup(request):
         otp_login(request, device)
         log.info("second factor set up: user=%r", request.user.get_username())
         return redirect(_next(request))
+    if request.method == "POST":
+        _record_failure(request)
     secret = device.config_url.split("secret=")[1].split("&")[0]
     return render(request, "registration/two_factor_setup.html",
                   {"form": form, "secret": secret, "next": _next(request)})

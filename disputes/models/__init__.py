@@ -1,3 +1,4 @@
+from .access import AccessAction, AccessLogEntry, AccessResult
 from .agreement import EffortEntry, EffortKind, LocalAgreement
 from .dispute import (
     Admissibility,
@@ -30,6 +31,7 @@ from .event import DisputeEvent, Notification, OutboxMessage
 from .party import COMMISSION_ROLES, TENANT_KINDS, Membership, Organisation, OrganisationKind, StaffRole
 
 __all__ = [
+    "AccessAction", "AccessLogEntry", "AccessResult",
     "OutboxMessage",
     "DossierAudience", "DossierExport", "ExportStatus",
     "Admissibility", "Bundle", "COMMISSION_ROLES", "CaseNumberCounter", "Confidentiality", "Deadline",

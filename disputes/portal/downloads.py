@@ -6,7 +6,8 @@ is gone for everyone. Effort-log documents belong to the agreement and are serve
 of a case on that agreement, or of the agreement itself. Everything else is the same 404 as a
 document that does not exist. Before a file is served its SHA-256 is computed again; a mismatch
 blocks the download, is logged and recorded. The response is an attachment (never rendered inline)
-with an RFC 6266 filename, ``nosniff`` and ``no-store``.
+with an RFC 6266 filename, ``nosniff`` and ``no-store``. A download of a document above the parties'
+level is also written to the security access log (``AccessLogEntry``, docs/audit.md).
 """
 
 import logging
@@ -19,8 +20,9 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from .. import permissions
+from ..access_log import record_access
 from ..integrity import stored_sha256
-from ..models import Document
+from ..models import AccessAction, AccessResult, Confidentiality, Document
 from ..services import drafts
 from . import common
 
@@ -39,6 +41,9 @@ def serve(request, document: Document):
     logger.info(
         "download: document=%s confidentiality=%s user=%s", document.pk, document.confidentiality, request.user.pk
     )
+    if document.confidentiality != Confidentiality.PARTIES:
+        record_access(request, AccessAction.CONFIDENTIAL_DOWNLOAD, result=AccessResult.ALLOWED,
+                      object=f"document {document.pk} ({document.confidentiality})", status_code=200)
     response = FileResponse(
         document.file.storage.open(document.file.name, "rb"),
         as_attachment=True, filename=document.display_name,
