@@ -119,6 +119,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The client's address (log-in brake, access log): REMOTE_ADDR, or behind this many reverse proxies
+# that each append to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for), the entry the nearest
+# trusted proxy added. 0 (default): X-Forwarded-For is not read, a client could write it itself.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 # Log-in brake (disputes/auth.py): this many failures per user name or address lock it for a while.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", str(15 * 60)))

@@ -18,6 +18,7 @@ committed or rolled back, so a refused request that rolls back does not take its
 import logging
 import re
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.dispatch import receiver
@@ -41,12 +42,20 @@ def clean(text, limit: int) -> str:
 
 
 def client_ip(request) -> str:
-    """The address the request came from: ``REMOTE_ADDR``.
+    """The address the request came from.
 
-    ``X-Forwarded-For`` is not read: nothing in the settings says which proxy may be trusted, and a
-    client can write that header itself. Behind nginx, ``REMOTE_ADDR`` is the proxy's address.
+    Without trusted proxies (``TRUSTED_PROXY_COUNT`` 0) that is ``REMOTE_ADDR``; ``X-Forwarded-For``
+    is not read, since a client can write that header itself. Behind N proxies that each append the
+    address they saw, it is the N-th entry from the right: the one our own nearest proxy wrote, whatever
+    a client put in front of it. A header shorter than that falls back to ``REMOTE_ADDR``.
     """
-    return clean(request.META.get("REMOTE_ADDR", ""), 45)
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            remote = hops[-proxies]
+    return clean(remote, 45)
 
 
 def safe_path(request) -> str:

@@ -12,14 +12,11 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .access_log import client_ip as _client_ip
 from .access_log import record_access
 from .models import AccessAction, AccessResult
 
 log = logging.getLogger("disputes.auth")
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _keys(request, username: str) -> list[str]:

@@ -298,3 +298,35 @@ def test_the_glossary_and_audit_doc_name_every_action():
     for action in AccessAction.values:
         assert f"`{action}`" in glossary, action
         assert f"`{action}`" in audit, action
+
+
+# -- the client's address behind proxies --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("proxies", "forwarded", "expected"), [
+    (0, "198.51.100.7", "127.0.0.1"),  # no trusted proxy: the header is the client's own words, ignored
+    (1, "198.51.100.7", "198.51.100.7"),  # nginx appended the address it saw
+    (1, "10.6.6.6, 198.51.100.7", "198.51.100.7"),  # a client cannot put itself in front
+    (2, "198.51.100.7, 10.0.0.2", "198.51.100.7"),  # load balancer, then nginx
+    (2, "10.0.0.2", "127.0.0.1"),  # shorter than the proxy chain: not trusted
+])
+def test_the_origin_behind_trusted_proxies(settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = SimpleNamespace(META={"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": forwarded})
+    assert access_log.client_ip(request) == expected
+
+
+def test_behind_nginx_the_log_in_brake_locks_the_guesser_not_everyone(client, world, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    world.tenant.set_password(PASSWORD)
+    world.tenant.save()
+    for attempt in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": f"raden{attempt}", "password": "fout"},
+                    REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    locked = client.post(reverse("login"), {"username": "anna", "password": PASSWORD},
+                         REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    assert locked.status_code == 429
+    other = client.post(reverse("login"), {"username": "anna", "password": PASSWORD},
+                        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.10")
+    assert other.status_code == 302
+    assert entries(AccessAction.LOGIN)[-1].origin == "192.0.2.10"
