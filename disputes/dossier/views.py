@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import permissions
-from ..models import DossierAudience, DossierExport, ExportStatus
+from ..access_log import record_access
+from ..models import (
+    AccessAction,
+    AccessResult,
+    Confidentiality,
+    DossierAudience,
+    DossierExport,
+    ExportStatus,
+)
 from ..services import dossier as service
 from .errors import DossierIntegrityError
 
@@ -106,6 +114,10 @@ def download(request, pk, kind):
         return _no_store(response)
     except ValidationError as exc:
         raise Http404(" ".join(exc.messages)) from exc
+    if document.confidentiality != Confidentiality.PARTIES:  # the full version: internal
+        record_access(request, AccessAction.CONFIDENTIAL_DOWNLOAD, result=AccessResult.ALLOWED,
+                      object=f"dossier {export.pk} {kind} (document {document.pk}, {document.confidentiality})",
+                      status_code=200)
     response = FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.display_name,
         content_type=document.content_type,

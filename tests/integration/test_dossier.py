@@ -21,6 +21,7 @@ from django.urls import reverse
 from disputes import clock
 from disputes.dossier import DossierIntegrityError, export_dossier
 from disputes.models import (
+    AccessLogEntry,
     Bundle,
     Dispute,
     DisputeEvent,
@@ -402,6 +403,9 @@ def test_other_peoples_exports_are_404_and_a_tampered_download_is_refused(case, 
     assert [client.get(u).status_code for u in urls] == [404, 404, 404]
 
     client.force_login(world.secretary)
+    assert client.get(reverse("dossier:download", args=[full.pk, "pdf"])).status_code == 200
+    [logged] = AccessLogEntry.objects.filter(action="confidential_download")
+    assert logged.actor == world.secretary and str(full.pk) in logged.object and "internal" in logged.object
     with full.zip.file.storage.open(full.zip.file.name, "wb") as fh:
         fh.write(b"PK vervalst")
     refused = client.get(urls[2])
