@@ -6,3 +6,6 @@ class DisputesConfig(AppConfig):
     name = "disputes"
     verbose_name = _("Geschilbeslechting")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import access_log  # noqa: F401 - connects the log-out receiver of the access log
