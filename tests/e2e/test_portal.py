@@ -383,3 +383,33 @@ def test_a_respondent_files_a_verweer(world, login, assert_accessible):
     with page.expect_download() as download:
         page.get_by_role("link", name="verweerschrift-rijnhart.pdf").click()
     assert download.value.suggested_filename == "verweerschrift-rijnhart.pdf"
+
+
+def test_a_respondent_answers_a_request_for_information(world, login, assert_accessible):
+    case = _case_awaiting_response(world)
+    for respondent in (world.corp_user, world.gem_user):
+        services.dispute_respond(dispute=Dispute.objects.get(pk=case.pk), actor=respondent,
+                                 positions={"huur": "Zie verweerschrift.", "nieuwbouw": "Zie verweerschrift."})
+    services.dispute_request_information(dispute=Dispute.objects.get(pk=case.pk), actor=world.secretary,
+                                         party=world.gemeente,
+                                         question="Wanneer heeft de gemeenteraad de woonvisie vastgesteld?")
+    page = login(world.gem_user)
+    page.get_by_role("link", name=case.case_number).click()
+    expect(page.get_by_text("beantwoord die dan vóór de genoemde datum")).to_be_visible()
+    page.get_by_role("link", name="Vraag om inlichtingen beantwoorden").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vraag om inlichtingen beantwoorden")
+    expect(page.get_by_text("Wanneer heeft de gemeenteraad de woonvisie vastgesteld?").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Antwoord versturen").click()  # nothing filled in: a clear message
+    expect(page.get_by_text("Geef uw antwoord of voeg een document toe.").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Uw antwoord").fill("Op 14 maart 2024; het raadsbesluit is bijgevoegd.")
+    page.get_by_label("Documenten (PDF, niet verplicht)").set_input_files([pdf_file("raadsbesluit-woonvisie.pdf")])
+    shot(page, "14-inlichtingen-beantwoorden")
+    page.get_by_role("button", name="Antwoord versturen").click()
+    expect(page.get_by_role("status")).to_contain_text("Uw antwoord is ontvangen")
+    expect(page.get_by_text("Gemeente Leiderdorp heeft de vraag om inlichtingen beantwoord.")).to_be_visible()
+    expect(page.get_by_role("link", name="raadsbesluit-woonvisie.pdf")).to_be_visible()
+    expect(page.get_by_role("link", name="Vraag om inlichtingen beantwoorden")).to_have_count(0)
+    assert_accessible(page)
+    assert case.deadlines.get(kind="information").closed_at is not None
