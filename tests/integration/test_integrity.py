@@ -215,7 +215,13 @@ def test_the_check_is_registered_as_a_daily_periodic_task():
     call_command("setup_periodic_tasks", stdout=io.StringIO())
     task = PeriodicTask.objects.get(name="Integriteit documenten controleren")
     assert task.task == "disputes.tasks.check_integrity" and task.enabled
-    assert (task.interval.every, task.interval.period) == (1440, IntervalSchedule.MINUTES)
+    assert task.interval is None  # at night, Amsterdam time, not every 24 hours from whenever beat started
+    assert (task.crontab.minute, task.crontab.hour, str(task.crontab.timezone)) == ("30", "2", "Europe/Amsterdam")
+    assert (task.crontab.day_of_week, task.crontab.day_of_month, task.crontab.month_of_year) == ("*", "*", "*")
+    call_command("setup_periodic_tasks", stdout=io.StringIO())  # again, on the next deploy: nothing doubles
+    assert PeriodicTask.objects.filter(name="Integriteit documenten controleren").count() == 1
+    assert PeriodicTask.objects.get(name="Termijnen bewaken").interval.every == 5
+    assert PeriodicTask.objects.get(name="Termijnen bewaken").interval.period == IntervalSchedule.MINUTES
     registered = app.tasks[task.task]
     assert registered.acks_late and registered.reject_on_worker_lost
     assert registered.soft_time_limit < registered.time_limit <= 24 * 60 * 60
