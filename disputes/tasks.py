@@ -87,13 +87,17 @@ INTEGRITY_TIME_LIMIT = INTEGRITY_SOFT_TIME_LIMIT + 10 * 60
 
 
 @shared_task(
-    acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+    # Acknowledged when it starts, unlike the other tasks: a run may take hours, longer than Redis
+    # waits (visibility timeout, 1 hour) before it hands an unacknowledged message to another worker,
+    # which would start the same check again every hour. A run lost with its worker is simply the
+    # next night's run; nothing is written that a repeat would have to finish.
+    acks_late=False, ignore_result=True,
     soft_time_limit=INTEGRITY_SOFT_TIME_LIMIT, time_limit=INTEGRITY_TIME_LIMIT,
 )
 def check_integrity() -> dict:
-    """Re-verify the SHA-256 of every stored file (daily, see setup_periodic_tasks); log a summary and
-    e-mail the secretariat when a file is missing or changed. It only reads and reports, so a second
-    run (a redelivery) checks again and reports again."""
+    """Re-verify the SHA-256 of every stored file (nightly, see setup_periodic_tasks); log a summary
+    and e-mail the secretariat when a file is missing or changed. It only reads and reports, so a
+    second run checks again and reports again."""
     from .integrity import run_check
 
     return run_check().as_dict()
