@@ -21,8 +21,9 @@ How this fails when the guarantee breaks (``FAULT_TEST_SABOTAGE=<name>`` patches
   ``dossier_exported`` events -> the count assertions fail.
 - ``skip_running``: ``_claim`` refusing a ``running`` export (as if taken) leaves it ``running``
   forever -> "export not finished within 60 s after restart".
-Not caught: ``acks_late=False`` on the task. With ``--pool=solo`` the early ack (sent when the task
-is accepted) did not reach RabbitMQ before the SIGKILL in our runs, so the message came back anyway.
+Not caught here: ``acks_late=False`` on the task (tests/integration/test_task_settings.py catches it).
+With ``--pool=solo`` the early ack (sent when the task is accepted) did not reach RabbitMQ before the
+SIGKILL in our runs, so the message came back anyway.
 
 To keep the test away from other users of a shared broker, the task goes to a queue of its own
 (``faults.<random>``), consumed only by our workers and deleted at the end.
