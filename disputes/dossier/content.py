@@ -217,6 +217,8 @@ EVENT_LABELS = {
     "recused": gettext_noop("Verschoning commissielid"),
     "reminder": gettext_noop("Herinnering verstuurd"),
     "integrity_failure": gettext_noop("Integriteitsfout in opgeslagen bestand"),
+    "information_answered": gettext_noop("Vraag om inlichtingen beantwoord"),
+    "hearing_rescheduled": gettext_noop("Hoorzitting gewijzigd"),
 }
 
 
@@ -236,6 +238,19 @@ def _event_detail(event: DisputeEvent, doc_types: dict) -> str:
         parts.append(f"{type_label}: {payload['name']}")
     if payload.get("point"):
         parts.append(_("geschilpunt %(key)s") % {"key": payload["point"]})
+    if event.kind == "information_answered":
+        parts.append(_("door %(party)s") % {"party": payload.get("party", "")})
+        parts.append(_("vraag: %(question)s") % {"question": payload.get("question", "")})
+        if payload.get("answer", "").strip():
+            parts.append(_("antwoord: %(answer)s") % {"answer": payload["answer"].strip()})
+        if payload.get("late"):
+            parts.append(_("na de termijn"))
+    if event.kind == "hearing_rescheduled" and payload.get("hearing_at"):
+        try:
+            parts.append(_("nieuw moment %(when)s") % {
+                "when": datetime.fromisoformat(payload["hearing_at"]).astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")})
+        except (TypeError, ValueError):
+            pass
     for key in ("reason", "note", "place"):
         if isinstance(payload.get(key), str) and payload[key].strip():
             parts.append(payload[key].strip())

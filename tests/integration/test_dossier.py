@@ -70,6 +70,30 @@ def case(world):
     return Dispute.objects.get(pk=dispute.pk)
 
 
+def test_the_timeline_tells_information_answers_and_moved_hearings(world):
+    from disputes import services
+    from disputes.dossier.content import collect
+
+    dispute = case_in_state(world, "exchange")
+    services.dispute_request_information(dispute=dispute, actor=world.secretary, party=world.corporatie,
+                                         question="Hoeveel woningen zijn er opgeleverd?")
+    deadline = dispute.deadlines.get(kind="information")
+    services.dispute_answer_information(dispute=dispute, actor=world.corp_user, deadline_id=deadline.pk,
+                                        answer="Nul; de bouw is niet gestart.")
+    services.dispute_schedule_hearing(dispute=Dispute.objects.get(pk=dispute.pk), actor=world.secretary,
+                                      hearing_at=moment("2017-03-06 10:00"), place="Den Haag")
+    services.dispute_reschedule_hearing(dispute=Dispute.objects.get(pk=dispute.pk), actor=world.secretary,
+                                        hearing_at=moment("2017-03-13 14:00"), place="Utrecht",
+                                        reason="Zaal niet beschikbaar")
+    for audience in ("full", "party"):
+        events = {e.label: e.detail for e in collect(Dispute.objects.get(pk=dispute.pk), audience).events}
+        answered = events["Vraag om inlichtingen beantwoord"]
+        assert "door Rijnhart Wonen" in answered and "vraag: Hoeveel woningen zijn er opgeleverd?" in answered
+        assert "antwoord: Nul; de bouw is niet gestart." in answered
+        moved = events["Hoorzitting gewijzigd"]
+        assert "Zaal niet beschikbaar" in moved and "Utrecht" in moved and "nieuw moment 13-03-2017 14:00" in moved
+
+
 def outline(reader) -> list[tuple[str, int, list]]:
     """[(title, page, [(child title, page, [])...])...] with 1-based pages."""
 
