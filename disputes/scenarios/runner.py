@@ -699,6 +699,34 @@ def _request_information(r: _Runner, step, actor, what):
     )
 
 
+def _answer_information(r: _Runner, step, actor, what):
+    """A party answers the oldest open information request put to it (or, with ``party``, the
+    secretary records the answer of that party that came in by post)."""
+    from .. import permissions
+
+    dispute = r._case(what)
+    party = step.get("party")
+    organisations = [r._organisation(party, what).pk] if party else permissions.organisation_ids(actor)
+    requests = services.open_information_requests(dispute, organisations)
+    if not requests:
+        raise ValidationError("Er staat geen vraag om inlichtingen open voor deze partij.")
+    services.dispute_answer_information(
+        dispute=dispute, actor=actor, deadline_id=requests[0]["deadline"].pk,
+        answer=str(step.get("answer", "")), documents=r._documents(step, what),
+    )
+
+
+def _reschedule_hearing(r: _Runner, step, actor, what):
+    services.dispute_reschedule_hearing(
+        dispute=r._case(what),
+        actor=actor,
+        hearing_at=_parse_moment(_get(step, "hearing_at", what), what),
+        place=_text(step, "place", what),
+        reason=_text(step, "reason", what),
+        documents=r._documents(step, what),
+    )
+
+
 def _schedule_hearing(r: _Runner, step, actor, what):
     services.dispute_schedule_hearing(
         dispute=r._case(what),
@@ -840,7 +868,9 @@ VERBS: dict[str, tuple[Callable, set[str], bool]] = {
     "close_responses": (_simple(services.dispute_close_responses), set(), True),
     "allow_late_response": (_allow_late_response, _keys("party"), True),
     "request_information": (_request_information, _keys("party", "question", "deadline", "documents"), True),
+    "answer_information": (_answer_information, _keys("party", "answer", "documents"), True),
     "schedule_hearing": (_schedule_hearing, _keys("hearing_at", "place", "documents"), True),
+    "reschedule_hearing": (_reschedule_hearing, _keys("hearing_at", "place", "reason", "documents"), True),
     "record_hearing": (_record_hearing, _keys("documents"), True),
     "skip_hearing": (_skip_hearing, _keys("reason"), True),
     "advise_point": (_advise_point, _keys("point", "finding", "recommendation"), True),
