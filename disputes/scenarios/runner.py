@@ -3,6 +3,11 @@
 Every change to a case goes through ``disputes.services``; the runner only sets up organisations,
 users and the local agreement (which have no service), moves the clock and checks expectations.
 Each step runs in its own transaction, so a step that fails (as expected or not) changes nothing.
+
+Besides the verbs of scenarios.md the runner knows the product's other services: ``answer_information``
+(``answer``, ``documents``; with ``party`` the secretary records that party's answer),
+``reschedule_hearing`` (``hearing_at``, ``place``, ``reason``), ``allow_late_response`` (``party``),
+``draft_decision``, ``lapse_remedy`` and ``recuse`` (``reason``).
 """
 
 from __future__ import annotations
@@ -702,8 +707,6 @@ def _request_information(r: _Runner, step, actor, what):
 def _answer_information(r: _Runner, step, actor, what):
     """A party answers the oldest open information request put to it (or, with ``party``, the
     secretary records the answer of that party that came in by post)."""
-    from .. import permissions
-
     dispute = r._case(what)
     party = step.get("party")
     organisations = [r._organisation(party, what).pk] if party else permissions.organisation_ids(actor)
