@@ -194,6 +194,13 @@ def _open_response_round(dispute) -> bool:
     return dispute.state == "awaiting_response"
 
 
+def _upload_levels(user, dispute) -> list[str]:
+    """The confidentiality levels this user may add a document at (a commission member: only the
+    commission's own notes)."""
+    return [level for level in permissions.visible_confidentialities(user, dispute)
+            if permissions.can_upload(user, dispute, level)]
+
+
 def _current_hearing_initial(dispute) -> dict:
     from datetime import datetime
 
@@ -276,8 +283,8 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.document_upload(
                 dispute=dispute, actor=request.user, uploaded=form.cleaned_data["file"],
                 doc_type=form.cleaned_data["doc_type"], confidentiality=form.cleaned_data["confidentiality"]),
-            allowed=lambda user, dispute: permissions.can_upload(user, dispute),
-            form_kwargs=lambda dispute, user: {"levels": permissions.visible_confidentialities(user, dispute)},
+            allowed=lambda user, dispute: bool(_upload_levels(user, dispute)),
+            form_kwargs=lambda dispute, user: {"levels": _upload_levels(user, dispute)},
             help=_("Bijvoorbeeld interne aantekeningen van de commissie: kies dan 'Alleen medewerkers en "
                    "adviescommissie'; partijen zien die nooit."),
         ),

@@ -13,6 +13,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from disputes import clock, selectors, services
+from disputes.errors import NotPermitted
 from disputes.models import Dispute, DisputeEvent
 from tests.factories import case_in_state, moment, pdf, pdf_bytes, staff
 from workflow import ical, worklist
@@ -328,6 +329,32 @@ def test_the_secretary_records_an_answer_that_came_in_by_post(client, world, dja
     # a party member cannot use the staff action
     client.force_login(world.gem_user)
     assert client.get(url).status_code in (403, 404)
+
+
+def test_a_commission_member_adds_notes_only_at_the_commission_level(client, world):
+    member = staff("lid", "commission_member")
+    dispute = case_in_state(world, "deliberation")
+    client.force_login(member)
+    url = reverse("workflow:case-action", args=[dispute.pk, "document"])
+    assert url in client.get(reverse("workflow:case", args=[dispute.pk])).content.decode()
+    form = client.get(url).context["form"]
+    assert [c[0] for c in form.fields["confidentiality"].choices] == ["commission"]
+    def post(level):
+        return client.post(url, {
+            "document-expected_version": Dispute.objects.get(pk=dispute.pk).version, "document-doc_type": "overig",
+            "document-confidentiality": level,
+            "document-file": SimpleUploadedFile(f"notitie-{level}.pdf", pdf_bytes(1, level),
+                                                content_type="application/pdf"),
+        })
+    assert post("parties").status_code == 200  # not offered: a field error, nothing stored
+    assert not dispute.documents.filter(display_name="notitie-parties.pdf").exists()
+    assert post("commission").status_code == 302
+    note = dispute.documents.get(display_name="notitie-commission.pdf")
+    assert note.confidentiality == "commission" and note.uploaded_by == member
+    with pytest.raises(NotPermitted):  # the service holds the line too
+        services.document_upload(
+            dispute=dispute, actor=member, doc_type="overig", confidentiality="parties",
+            uploaded=SimpleUploadedFile("x.pdf", pdf_bytes(1, "x"), content_type="application/pdf"))
 
 
 def test_the_roster_lists_members_and_deputies(client, world):
