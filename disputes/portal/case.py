@@ -184,7 +184,8 @@ def information(request, pk):
         data = form.cleaned_data
         outcome = run(request, form, lambda: services.dispute_answer_information(
             dispute=dispute, actor=request.user, deadline_id=data["request"], answer=data["answer"],
-            documents=[("antwoord", f) for f in data["files"]], expected_version=data["expected_version"]))
+            documents=[(data["doc_type"] or "antwoord", f) for f in data["files"]],
+            expected_version=data["expected_version"]))
         if outcome.response:
             return outcome.response
         if outcome.ok:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import clock
 from ..models import DisputeKind, DocumentType, EffortKind
 from ..services.drafts import EFFORT_DOCUMENT_TYPES, FILING_DOCUMENT_TYPES
+from ..services.proceedings import ANSWER_DOCUMENT_TYPES
 from ..uploads import check_upload, clean_display_name
 
 DATE_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%y"]
@@ -328,6 +329,12 @@ class InformationForm(CheckedFilesMixin, VersionedForm):
     answer = forms.CharField(
         label=_("Uw antwoord"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Alle partijen en de adviescommissie kunnen uw antwoord lezen."),
+    )
+    doc_type = forms.ChoiceField(
+        label=_("Soort document"), choices=_choices(ANSWER_DOCUMENT_TYPES), initial=DocumentType.ANTWOORD,
+        required=False,
+        help_text=_("Vraagt het secretariaat om een reactie op het verweer (repliek) of op de repliek (dupliek)? "
+                    "Kies dan die soort."),
     )
     files = MultipleFileField(label=_("Documenten (PDF, niet verplicht)"), required=False,
                               help_text=_("Stukken die bij uw antwoord horen."))

@@ -122,6 +122,9 @@ def dispute_request_information(
     return dispute
 
 
+#: What a party sends in answer to a question of the secretariat (a reply to the verweer, or to the
+#: reply, is asked for the same way: a question with its own deadline).
+ANSWER_DOCUMENT_TYPES = ("antwoord", "repliek", "dupliek")
 #: States in which an information request can still be answered: until the case ends.
 ANSWERABLE_STATES = ("exchange", "hearing_scheduled", "deliberation", "advice_issued")
 
@@ -168,6 +171,8 @@ def dispute_answer_information(
         raise ValidationError(_("In deze fase van het geschil kunnen geen inlichtingen meer worden gegeven."))
     if not answer.strip() and not documents:
         raise ValidationError({"answer": _("Geef uw antwoord of voeg een document toe.")})
+    if any(doc_type not in ANSWER_DOCUMENT_TYPES for doc_type, _file in documents):
+        raise ValidationError({"doc_type": _("Een antwoord is een antwoord, een repliek of een dupliek.")})
     [request] = [r for r in open_information_requests(dispute, [deadline.organisation_id])
                  if r["deadline"].pk == deadline.pk]
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.RESPONSE)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import TemplateDoesNotExist
 from django.urls import reverse
@@ -127,15 +128,19 @@ def test_a_party_answers_the_information_request_put_to_it(client, world, django
     empty = client.post(url, {"request": deadline.pk, "answer": " ", "expected_version": version})
     assert "Geef uw antwoord of voeg een document toe." in empty.content.decode()
     assert Dispute.objects.get(pk=case.pk).deadlines.get(kind="information").closed_at is None
+    with pytest.raises(ValidationError, match="repliek of een dupliek"):  # answers, replies, rejoinders only
+        services.dispute_answer_information(dispute=case, actor=world.corp_user, deadline_id=deadline.pk,
+                                            documents=[("verzoek", upload())])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"request": deadline.pk, "answer": "Geen enkele; de bouw is niet gestart.",
-                                     "files": [upload("opleveringen.pdf")], "expected_version": version})
+                                     "doc_type": "repliek", "files": [upload("opleveringen.pdf")],
+                                     "expected_version": version})
     assert response.status_code == 302
     deadline.refresh_from_db()
     assert deadline.closed_at is not None
     case = Dispute.objects.get(pk=case.pk)
     assert case.state == "exchange" and case.version == version + 1
-    document = case.documents.get(doc_type="antwoord")
+    document = case.documents.get(doc_type="repliek")  # a reply to the verweer is asked for the same way
     assert document.organisation == world.corporatie and document.confidentiality == "parties"
     event = case.events.get(kind="information_answered")
     assert event.payload["question"] == question and event.payload["late"] is False
