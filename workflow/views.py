@@ -150,6 +150,7 @@ class WorklistView(StaffView):
             })
         context = {
             "filters": filters, "urgent": urgent, "rows": rows, "columns": columns, "sort": sort,
+            "hearings": worklist.hearings(request.user),
             "inbox_count": worklist.inbox_count(request.user), "today": clock.today(), "nav": "worklist",
         }
         return render(request, "workflow/worklist.html", context)

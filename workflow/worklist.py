@@ -6,7 +6,7 @@ their open deadlines and their open tasks are each read once (tests/integration/
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from viewflow.workflow.status import STATUS
 
 from disputes import clock, permissions
 from disputes.deadlines import working_days_between
-from disputes.models import Deadline, DeadlineKind, Dispute, DisputeKind, StaffRole
+from disputes.models import Deadline, DeadlineKind, Dispute, DisputeEvent, DisputeKind, StaffRole
 from disputes.rules import rule_set_by_code
 from disputes.states import OPEN_STATES, DisputeState
 
@@ -142,6 +142,32 @@ def worklist(user, *, state: str = "", kind: str = "", gemeente: str = "", sort:
         key=lambda row: (row.urgency != "passed", row.decision_deadline.due),
     )
     return urgent, rows
+
+
+@dataclass
+class Hearing:
+    dispute: Dispute
+    at: datetime
+    place: str
+    moved: bool
+
+
+def hearings(user) -> list[Hearing]:
+    """The scheduled hearings of the cases the user may see, soonest first: each as it now stands
+    (the latest ``schedule_hearing`` or ``hearing_rescheduled``). One query, whatever the number."""
+    scheduled = Dispute.objects.visible_to(user).filter(state=DisputeState.HEARING_SCHEDULED)
+    latest = {}
+    for event in (
+        DisputeEvent.objects.filter(dispute__in=scheduled, kind__in=("schedule_hearing", "hearing_rescheduled"))
+        .select_related("dispute__agreement__municipality").order_by("at", "pk")
+    ):
+        latest[event.dispute_id] = event
+    result = [
+        Hearing(dispute=e.dispute, at=datetime.fromisoformat(e.payload["hearing_at"]).astimezone(clock.AMSTERDAM),
+                place=e.payload.get("place", ""), moved=e.kind == "hearing_rescheduled")
+        for e in latest.values() if e.payload.get("hearing_at")
+    ]
+    return sorted(result, key=lambda h: h.at)
 
 
 def municipalities(user) -> list[tuple[str, str]]:

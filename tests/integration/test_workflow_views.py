@@ -116,6 +116,25 @@ def test_the_worklist_filters_and_sorts(client, world):
     assert "Registreren: in de wachtrij" in body  # who holds the task
 
 
+def test_the_worklist_lists_the_planned_hearings_soonest_first(client, world):
+    later = case_in_state(world, "exchange")
+    services.dispute_schedule_hearing(dispute=later, actor=world.secretary, hearing_at=moment("2017-03-20 10:00"),
+                                      place="Den Haag, zaal 3")
+    sooner = case_in_state(world, "exchange")
+    services.dispute_schedule_hearing(dispute=sooner, actor=world.secretary, hearing_at=moment("2017-03-27 10:00"),
+                                      place="Utrecht")
+    services.dispute_reschedule_hearing(dispute=Dispute.objects.get(pk=sooner.pk), actor=world.secretary,
+                                        hearing_at=moment("2017-03-13 14:00"), place="https://video.example.nl/7",
+                                        reason="Eerder kan ook")
+    client.force_login(world.secretary)
+    body = client.get(reverse("workflow:worklist")).content.decode()
+    section = body[body.index("Geplande hoorzittingen"):body.index("Alle lopende geschillen")]
+    assert section.index(sooner.case_number) < section.index(later.case_number)
+    assert "13-03-2017 14:00" in section and "https://video.example.nl/7" in section and "gewijzigd" in section
+    assert "Utrecht" not in section and "27-03-2017" not in section  # the hearing as it now stands
+    assert "20-03-2017 10:00" in section and "Den Haag, zaal 3" in section
+
+
 def test_the_worklist_query_count_does_not_grow_with_the_number_of_cases(client, world, django_assert_max_num_queries):
     client.force_login(world.secretary)
     url = reverse("workflow:worklist")
