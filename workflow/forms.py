@@ -139,7 +139,11 @@ class DeclareInadmissibleForm(VersionedForm):
 
 class RequestInformationForm(VersionedForm):
     party = forms.ModelChoiceField(label=_("Aan welke partij?"), queryset=Organisation.objects.none())
-    question = forms.CharField(label=_("Vraag"), max_length=10000, widget=textarea())
+    question = forms.CharField(
+        label=_("Vraag"), max_length=10000, widget=textarea(),
+        help_text=_("Ook voor een verzoek om een reactie op het verweer (repliek) of op de repliek (dupliek): de "
+                    "partij antwoordt in het portaal en kiest daar die soort document."),
+    )
     deadline = forms.DateField(
         label=_("Antwoord uiterlijk op"), required=False, widget=DateInput(),
         help_text=_("Leeg laten voor de standaardtermijn (twee weken)."),
