@@ -16,6 +16,7 @@ does not grow with the size of the store; only the ids of bad documents are kept
 
 import hashlib
 import logging
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -77,6 +78,9 @@ class IntegrityReport:
     alarm_failures: int = 0
     #: True when the run was stopped (the task's soft time limit) before every document was checked
     interrupted: bool = False
+    #: True when the private storage itself could not be reached (not mounted): nothing was checked,
+    #: and no document was marked, since the files are most likely fine where they cannot be seen
+    storage_unavailable: bool = False
 
     @property
     def bad_ids(self) -> list[str]:
@@ -84,7 +88,7 @@ class IntegrityReport:
 
     @property
     def clean(self) -> bool:
-        return not self.problems and not self.interrupted
+        return not self.problems and not self.interrupted and not self.storage_unavailable
 
     def summary(self) -> str:
         """One Dutch line for the log, the command's output and the e-mail."""
@@ -97,6 +101,8 @@ class IntegrityReport:
             text += f"; {self.alarm_failures} meldingen konden niet worden vastgelegd"
         if self.interrupted:
             text += "; AFGEBROKEN, niet alle documenten zijn gecontroleerd"
+        if self.storage_unavailable:
+            text += "; DE OPSLAG IS NIET BEREIKBAAR, er is niets gecontroleerd"
         return text
 
     def as_dict(self) -> dict:
@@ -106,6 +112,14 @@ class IntegrityReport:
         return result
 
 
+def storage_reachable() -> bool:
+    """Whether the private storage can be seen at all. On a file system that is its root folder: a
+    volume that is not mounted would otherwise make every document look missing."""
+    storage = Document._meta.get_field("file").storage
+    location = getattr(storage, "location", None)
+    return location is None or os.path.isdir(location)
+
+
 def check_documents(*, since: datetime | None = None, batch_size: int = 200) -> IntegrityReport:
     """Check the stored file of every document (uploaded at or after ``since``, if given) against its
     SHA-256, in primary-key order, and raise the alarm for each one that is missing or changed."""
@@ -113,6 +127,10 @@ def check_documents(*, since: datetime | None = None, batch_size: int = 200) -> 
 
     report = IntegrityReport()
     started = time.monotonic()
+    if not storage_reachable():
+        report.storage_unavailable = True
+        report.duration = time.monotonic() - started
+        return report
     documents = Document.objects.order_by("pk")
     if since is not None:
         documents = documents.filter(uploaded_at__gte=since)

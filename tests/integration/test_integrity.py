@@ -198,6 +198,19 @@ def test_a_run_stopped_by_the_time_limit_is_reported_as_incomplete(store, monkey
     assert "afgebroken" in mail.outbox[0].body
 
 
+def test_storage_that_is_not_mounted_marks_no_document_and_says_so(world, store, private_storage):
+    import shutil
+
+    shutil.move(private_storage.location, private_storage.location + "-elders")  # the volume is gone
+    code, output = run_command()
+    assert code == 1 and "DE OPSLAG IS NIET BEREIKBAAR" in output and "0 documenten gecontroleerd" in output
+    assert not failures().exists()  # the files are most likely fine where they cannot be seen
+    [message] = mail.outbox
+    assert message.to == [world.secretary.email]
+    assert message.subject == "Integriteitscontrole documenten: de opslag is niet bereikbaar"
+    assert "niet aangekoppeld" in message.body
+
+
 def test_the_download_of_a_tampered_document_stays_blocked(client, world, store, private_storage):
     tamper(private_storage, store["request"])
     run_command("--no-mail")
