@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import permissions, selectors
-from .models import Deadline, PartyRole
+from .models import Deadline, DeadlineKind, PartyRole
 from .portal import common, guidance
 from .portal.case import case_context, render_case_page
+from .services.proceedings import ANSWERABLE_STATES
 
 
 def _is_staff(user) -> bool:
@@ -36,13 +38,18 @@ def _portal_rows(user) -> list[dict]:
         done = role == PartyRole.RESPONDENT and mine and all(p.responded_at for p in mine)
         guide = guidance.guidance_for(dispute.state, guidance.RESPONDENT_DONE if done else role)
         due = guidance.deadline_for(guide, dispute.portal_open_deadlines, org_ids)
+        expected, action_needed = guide.expected, guide.action in ("remedy", "respond", "wizard")
+        asked = sorted((d for d in dispute.portal_open_deadlines
+                        if d.kind == DeadlineKind.INFORMATION and d.organisation_id in org_ids), key=lambda d: d.due)
+        if asked and dispute.state in ANSWERABLE_STATES:  # a question of the secretariat waits for this party
+            expected, action_needed, due = _("Beantwoord de vraag van het secretariaat."), True, asked[0]
         rows.append({
             "dispute": dispute,
             "role": role,
             "role_label": dict(PartyRole.choices)[role],
             "others": [p for p in parties if p.organisation_id not in org_ids],
-            "action_needed": guide.action in ("remedy", "respond", "wizard"),
-            "expected": guide.expected,
+            "action_needed": action_needed,
+            "expected": expected,
             "due": guidance.due_text(due),
         })
     return rows

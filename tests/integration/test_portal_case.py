@@ -157,6 +157,22 @@ def test_a_party_answers_the_information_request_put_to_it(client, world, django
     assert again.status_code == 200 and "staat niet (meer) open" in again.content.decode()
 
 
+def test_mijn_geschillen_says_action_is_needed_from_the_party_asked(client, world):
+    case = case_in_state(world, "exchange")
+    services.dispute_request_information(dispute=case, actor=world.secretary, party=world.corporatie,
+                                         question="Stuur de monitor.", deadline=clock.today() + timedelta(days=10))
+    due = case.deadlines.get(kind="information").due
+
+    def row(user):
+        client.force_login(user)
+        body = client.get(reverse("home")).content.decode()
+        return body[body.index(case.case_number):][:1500]
+
+    asked = row(world.corp_user)
+    assert "Actie nodig" in asked and f"{due:%d-%m-%Y}" in asked
+    assert "Actie nodig" not in row(world.tenant) and "Actie nodig" not in row(world.gem_user)
+
+
 def test_only_the_party_asked_can_answer_and_a_late_answer_is_marked(client, world, at):
     case = case_in_state(world, "exchange")
     services.dispute_request_information(dispute=case, actor=world.secretary, party=world.corporatie,
