@@ -99,18 +99,25 @@ def can_respond(user, dispute: Dispute) -> bool:
     return user is not None and is_respondent(user, dispute)
 
 
-def can_upload(user, dispute: Dispute, confidentiality: str = "parties") -> bool:
-    """Parties add documents to their own case; staff to any case they can see. A commission member
-    (not the chair) adds only the commission's internal notes (``commission`` documents)."""
+def upload_levels(user, dispute: Dispute) -> tuple[str, ...]:
+    """The confidentiality levels at which the user may add documents to the case: parties to their
+    own case at the parties' level; staff at every level they can see; a commission member (not the
+    chair) only the commission's own notes (``commission``)."""
     if user is None:
-        return False
+        return ()
     if is_applicant(user, dispute) or is_respondent(user, dispute):
-        return True
+        return ("parties",)
     if not can_view_dispute(user, dispute):
-        return False
+        return ()
     if has_role(user, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL, StaffRole.COMMISSION_CHAIR):
-        return True
-    return has_role(user, StaffRole.COMMISSION_MEMBER) and confidentiality == "commission"
+        return visible_confidentialities(user, dispute)
+    if has_role(user, StaffRole.COMMISSION_MEMBER):
+        return ("commission",)
+    return ()
+
+
+def can_upload(user, dispute: Dispute, confidentiality: str = "parties") -> bool:
+    return confidentiality in upload_levels(user, dispute)
 
 
 def can_assess(user, dispute: Dispute) -> bool:

@@ -194,13 +194,6 @@ def _open_response_round(dispute) -> bool:
     return dispute.state == "awaiting_response"
 
 
-def _upload_levels(user, dispute) -> list[str]:
-    """The confidentiality levels this user may add a document at (a commission member: only the
-    commission's own notes)."""
-    return [level for level in permissions.visible_confidentialities(user, dispute)
-            if permissions.can_upload(user, dispute, level)]
-
-
 def _current_hearing_initial(dispute) -> dict:
     from datetime import datetime
 
@@ -271,9 +264,10 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_answer_information(
                 dispute=dispute, actor=request.user, deadline_id=form.cleaned_data["request"],
                 answer=form.cleaned_data["answer"], documents=form.documents(), expected_version=_version(form)),
-            allowed=lambda user, dispute: permissions.can_assess(user, dispute)
-            and dispute.state in ANSWERABLE_STATES
-            and dispute.deadlines.filter(kind="information", closed_at__isnull=True).exists(),
+            allowed=lambda user, dispute: dispute.state in ANSWERABLE_STATES
+            and permissions.has_role(user, StaffRole.SECRETARY)
+            and dispute.deadlines.filter(kind="information", closed_at__isnull=True).exists()
+            and permissions.can_assess(user, dispute),
             form_kwargs=lambda dispute, user: {"dispute": dispute},
             help=_("Voor een antwoord dat per post of e-mail binnenkwam. Partijen antwoorden anders zelf in het "
                    "portaal. De termijn van de vraag sluit; alle partijen krijgen bericht."),
@@ -283,8 +277,8 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.document_upload(
                 dispute=dispute, actor=request.user, uploaded=form.cleaned_data["file"],
                 doc_type=form.cleaned_data["doc_type"], confidentiality=form.cleaned_data["confidentiality"]),
-            allowed=lambda user, dispute: bool(_upload_levels(user, dispute)),
-            form_kwargs=lambda dispute, user: {"levels": _upload_levels(user, dispute)},
+            allowed=lambda user, dispute: bool(permissions.upload_levels(user, dispute)),
+            form_kwargs=lambda dispute, user: {"levels": permissions.upload_levels(user, dispute)},
             help=_("Bijvoorbeeld interne aantekeningen van de commissie: kies dan 'Alleen medewerkers en "
                    "adviescommissie'; partijen zien die nooit."),
         ),

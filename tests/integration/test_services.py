@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django_fsm import TransitionNotAllowed
 
-from disputes import clock, services
+from disputes import clock, permissions, services
 from disputes.errors import Conflict, DeadlineError, GuardFailed, ImmutableRecord, NotPermitted
 from disputes.models import Deadline, Dispute, DisputeEvent, Document
 from tests.factories import case_in_state, moment, pdf
@@ -243,6 +243,22 @@ def test_the_audit_trail_cannot_be_changed_through_the_orm(world):
         DisputeEvent.objects.filter(pk=event.pk).update(kind="forged")
     with pytest.raises(ImmutableRecord):
         DisputeEvent.objects.all().delete()
+
+
+def test_who_adds_documents_at_which_level(world):
+    from tests.factories import staff
+
+    dispute = case_in_state(world, "exchange")
+    member = staff("lid2", "commission_member")
+    levels = {name: permissions.upload_levels(user, dispute) for name, user in (
+        ("applicant", world.tenant), ("respondent", world.corp_user), ("outsider", world.outsider),
+        ("secretary", world.secretary), ("chair", world.chair), ("member", member), ("official", world.official))}
+    assert levels == {
+        "applicant": ("parties",), "respondent": ("parties",), "outsider": (),
+        "secretary": ("parties", "commission", "internal"), "official": ("parties", "commission", "internal"),
+        "chair": ("parties", "commission"),  # never a level the chair cannot read
+        "member": ("commission",),  # the commission's own notes only
+    }
 
 
 def test_submitted_documents_are_immutable(world):
