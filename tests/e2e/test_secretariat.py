@@ -1,5 +1,5 @@
 """A secretary's day in the browser: worklist, inbox, registration, admissibility, effort review,
-the hearing; then the chair's advice and the officials' decision (four eyes). axe-core checks the
+the hearing (planned, then moved); then the chair's advice and the officials' decision (four eyes). axe-core checks the
 worklist, the case page and a task page. With SAVE_SCREENSHOTS=1 the pages are saved to
 docs/images/workflow-*.png (listed in docs/workflow.md).
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from disputes import clock, services
 from disputes.models import Dispute
@@ -136,6 +137,23 @@ def test_a_secretarys_day_then_advice_and_decision(world, page, live_server, sta
     shot(page, "task-hearing")
     page.get_by_role("button", name="Hoorzitting plannen").click()
     assert page.get_by_text("Taak afgerond: Hoorzitting plannen.").is_visible()
+    # the room is not available after all: the hearing moves, with a reason, and the worklist shows it
+    page.get_by_role("link", name="Hoorzitting wijzigen").click()
+    moved = hearing + timedelta(days=7)
+    expect(page.get_by_label("Datum en tijd")).to_have_value(hearing.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Datum en tijd").fill(moved.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Reden van de wijziging").fill("Zaal 3 is die dag niet beschikbaar.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Hoorzitting wijzigen").click()
+    expect(page.get_by_role("status")).to_contain_text("Vastgelegd: Hoorzitting wijzigen.")
+    expect(page.get_by_text("Hoorzitting gewijzigd").first).to_be_visible()  # in the case's history
+    page.get_by_role("navigation", name="Werkomgeving").get_by_role("link", name="Werkvoorraad").click()
+    hearings = page.locator("section[aria-labelledby=hearings-title]")
+    expect(hearings).to_contain_text(case.case_number)
+    expect(hearings).to_contain_text(moved.strftime("%d-%m-%Y %H:%M"))
+    expect(hearings).to_contain_text("gewijzigd")
+    assert_accessible(page)
+    page.get_by_role("link", name=case.case_number).first.click()
     page.get_by_role("link", name="Verslag hoorzitting vastleggen").click()
     page.get_by_label("Verslag hoorzitting").set_input_files(files=[pdf_file("verslag_hoorzitting")])
     page.get_by_role("button", name="Verslag vastleggen").click()
