@@ -45,13 +45,16 @@ class DisputeQuerySet(models.QuerySet):
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        roles = set(user.groups.values_list("name", flat=True))
+        from ..permissions import organisation_ids  # cached on the user for the request
+        from ..permissions import roles as roles_of
+
+        roles = roles_of(user)
         staff = Q(pk__in=[])
         if roles & {StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL} or user.is_superuser:
             staff = ~Q(state=DisputeState.DRAFT)
         elif roles & {StaffRole.COMMISSION_CHAIR, StaffRole.COMMISSION_MEMBER}:
             staff = ~Q(state=DisputeState.DRAFT) & ~Q(recusals__user=user)
-        org_ids = list(user.memberships.values_list("organisation_id", flat=True))
+        org_ids = list(organisation_ids(user))
         applicant = Q(parties__organisation_id__in=org_ids, parties__role=PartyRole.APPLICANT)
         respondent = Q(parties__organisation_id__in=org_ids, parties__role=PartyRole.RESPONDENT) & ~Q(
             state=DisputeState.DRAFT
