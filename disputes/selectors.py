@@ -1,5 +1,8 @@
 """Reads: querysets already filtered to what a user may see, with what the page needs prefetched."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Prefetch, QuerySet
 
 from . import permissions
@@ -35,3 +38,38 @@ def events_for(user, dispute: Dispute) -> QuerySet[DisputeEvent]:
     return dispute.events.filter(
         visibility__in=permissions.visible_confidentialities(user, dispute)
     ).select_related("actor", "actor_organisation")
+
+
+@dataclass
+class InformationRequest:
+    """A question of the secretariat to one party, and its answer when there is one."""
+
+    deadline: Deadline
+    question: str
+    asked_at: datetime
+    answer: DisputeEvent | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.deadline.closed_at is None
+
+
+def information_requests(dispute: Dispute) -> list[InformationRequest]:
+    """Every information request of a case, oldest first (two queries). The parties all read them:
+    the questions and answers are part of the exchange (hoor en wederhoor).
+
+    ``dispute_request_information`` records its event and then stores its deadline, one of each per
+    request, so the n-th ``request_information`` event belongs to the n-th information deadline; an
+    answer names its deadline.
+    """
+    events = list(dispute.events.filter(kind__in=("request_information", "information_answered"))
+                  .select_related("actor", "actor_organisation").order_by("at", "pk"))
+    asked = [e for e in events if e.kind == "request_information"]
+    answers = {e.payload.get("deadline"): e for e in events if e.kind == "information_answered"}
+    deadlines = list(dispute.deadlines.filter(kind=DeadlineKind.INFORMATION).select_related("organisation")
+                     .order_by("created_at", "pk"))
+    return [
+        InformationRequest(deadline=deadline, question=event.payload.get("question", ""), asked_at=event.at,
+                           answer=answers.get(deadline.pk))
+        for event, deadline in zip(asked, deadlines, strict=False)
+    ]

@@ -23,7 +23,7 @@ from django.views import View
 from django_fsm import TransitionNotAllowed
 from viewflow.workflow.models import Task
 
-from disputes import clock, permissions
+from disputes import clock, permissions, selectors
 from disputes.errors import Conflict, DeadlineError, NotPermitted
 from disputes.models import COMMISSION_ROLES, Dispute, DisputeKind, StaffRole
 from disputes.services._core import CONFLICT_MESSAGE
@@ -210,6 +210,7 @@ class CaseView(StaffView):
             "points": casefile.points(dispute),
             "show_decisions": casefile.shows_decisions(request.user, dispute),
             "deadlines": dispute.deadlines.select_related("organisation").order_by("created_at", "pk"),
+            "information": selectors.information_requests(dispute),
             "bundles": casefile.bundles(request.user, dispute),
             "events": casefile.timeline(request.user, dispute),
             "effort_log": casefile.effort_log(dispute),

@@ -66,8 +66,9 @@ def case_context(request, dispute) -> dict:
         actions.append({"url": "portal:remedy", "label": _("Verzoek aanvullen (herstel verzuim)"), "primary": True})
     if role == RESPONDENT and dispute.state == DisputeState.AWAITING_RESPONSE and not responded:
         actions.append({"url": "portal:respond", "label": _("Verweer indienen"), "primary": True})
-    if can_act and dispute.state in ANSWERABLE_STATES and services.open_information_requests(
-            dispute, org_ids):
+    information = selectors.information_requests(dispute) if dispute.state != DisputeState.DRAFT else []
+    asked_us = [r for r in information if r.is_open and r.deadline.organisation_id in org_ids]
+    if can_act and dispute.state in ANSWERABLE_STATES and asked_us:
         actions.append({"url": "portal:information", "label": _("Vraag om inlichtingen beantwoorden"),
                         "primary": True})
     if can_act and dispute.state not in ENDED_STATES and dispute.state != DisputeState.DRAFT:
@@ -92,6 +93,7 @@ def case_context(request, dispute) -> dict:
         "entries": list(common.effort_entries(dispute.agreement)),
         "actions": actions,
         "remedy_request": remedy_request,
+        "information": information,
         "responded": responded,
         "show_dossier_panel": dispute.state in ("decided", "closed") and dossier_panel_available(),
     }

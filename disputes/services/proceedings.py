@@ -131,22 +131,12 @@ ANSWERABLE_STATES = ("exchange", "hearing_scheduled", "deliberation", "advice_is
 
 def open_information_requests(dispute: Dispute, organisation_ids) -> list[dict]:
     """The open information requests of a case addressed to these organisations, oldest first:
-    ``[{"deadline": Deadline, "question": str}]``. The full question is in the request's event; the
-    deadline keeps its first 300 characters, which is how the two are matched."""
-    requests = list(
-        dispute.deadlines.filter(kind=DeadlineKind.INFORMATION, closed_at__isnull=True,
-                                 organisation_id__in=list(organisation_ids))
-        .select_related("organisation").order_by("created_at", "pk")
-    )
-    if not requests:
-        return []
-    asked = [e.payload for e in dispute.events.filter(kind="request_information").order_by("at", "pk")]
-    result = []
-    for deadline in requests:
-        question = next((p["question"] for p in asked if p.get("party") == deadline.organisation.name
-                         and p.get("question", "")[:300] == deadline.note), deadline.note)
-        result.append({"deadline": deadline, "question": question})
-    return result
+    ``[{"deadline": Deadline, "question": str}]``."""
+    from ..selectors import information_requests
+
+    wanted = set(organisation_ids)
+    return [{"deadline": r.deadline, "question": r.question} for r in information_requests(dispute)
+            if r.is_open and r.deadline.organisation_id in wanted]
 
 
 @service

@@ -150,7 +150,13 @@ def test_a_party_answers_the_information_request_put_to_it(client, world, django
     assert recipients == sorted(u.email for u in (world.tenant, world.corp_user, world.gem_user, world.secretary))
     # the timeline says it, the button is gone, a second answer is refused
     client.force_login(world.tenant)
-    assert "Rijnhart Wonen heeft de vraag om inlichtingen beantwoord." in page(client, case)
+    body = page(client, case)
+    assert "Rijnhart Wonen heeft de vraag om inlichtingen beantwoord." in body
+    # every party reads the question and the answer (hoor en wederhoor), escaped
+    section = body[body.index("Vragen om inlichtingen"):]
+    assert "Aan Rijnhart Wonen" in section and "&lt;script&gt;x&lt;/script&gt;" in section
+    assert "Geen enkele; de bouw is niet gestart." in section and "Met 1 document" in section
+    assert "<script>x" not in body
     client.force_login(world.corp_user)
     assert url not in page(client, case)
     again = client.post(url, {"request": deadline.pk, "answer": "Nog iets", "expected_version": case.version})

@@ -344,6 +344,10 @@ def test_the_secretary_records_an_answer_that_came_in_by_post(client, world, dja
     event = DisputeEvent.objects.get(dispute=dispute, kind="information_answered")
     assert event.actor == world.secretary and event.payload["on_behalf"] is True
     assert dispute.documents.get(doc_type="antwoord").display_name == "brief-gemeente.pdf"
+    page = client.get(case_page).content.decode()
+    section = page[page.index("Vragen om inlichtingen"):]
+    assert "Wanneer is de woonvisie vastgesteld?" in section and "Per brief: vastgesteld op 12 maart 2024." in section
+    assert "(vastgelegd door het secretariaat)" in section
     assert world.gem_user.email in {a for m in mailoutbox for a in m.to}
     # a party member cannot use the staff action
     client.force_login(world.gem_user)
