@@ -273,6 +273,18 @@ CASE_ACTIONS: dict[str, Action] = {
                    "portaal. De termijn van de vraag sluit; alle partijen krijgen bericht."),
         ),
         Action(
+            "herinnering", _("Herinnering sturen"), forms.ReminderForm,
+            lambda request, dispute, form, point=None: services.dispute_send_reminder(
+                dispute=dispute, actor=request.user, deadline_id=form.cleaned_data["deadline"],
+                expected_version=_version(form)),
+            allowed=lambda user, dispute: dispute.state in OPEN_STATES
+            and permissions.has_role(user, StaffRole.SECRETARY)
+            and bool(services.reminder_deadlines(dispute)) and permissions.can_assess(user, dispute),
+            form_kwargs=lambda dispute, user: {"dispute": dispute},
+            help=_("Een e-mail aan de partij(en) die vóór deze termijn nog iets moeten doen, naast de automatische "
+                   "herinnering drie werkdagen vooraf. Hoogstens één per termijn per dag."),
+        ),
+        Action(
             "document", _("Document toevoegen"), forms.DocumentForm,
             lambda request, dispute, form, point=None: services.document_upload(
                 dispute=dispute, actor=request.user, uploaded=form.cleaned_data["file"],

@@ -306,6 +306,23 @@ class RecordAnswerForm(VersionedForm):
         return data
 
 
+class ReminderForm(VersionedForm):
+    """A reminder by hand to the parties that must still act before one of the case's deadlines."""
+
+    deadline = forms.TypedChoiceField(label=_("Over welke termijn?"), coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if dispute is not None:
+            from disputes.services import reminder_deadlines
+
+            self.fields["deadline"].choices = [
+                (d.pk, f"{d.get_kind_display()}{f' ({d.organisation.name})' if d.organisation else ''}: "
+                       f"{d.due:%d-%m-%Y}")
+                for d in reminder_deadlines(dispute)
+            ]
+
+
 class DocumentForm(VersionedForm):
     doc_type = forms.ChoiceField(label=_("Soort document"), choices=DocumentType.choices)
     confidentiality = forms.ChoiceField(label=_("Zichtbaar voor"), choices=Confidentiality.choices)

@@ -30,7 +30,7 @@ from .proceedings import (
     open_information_requests,
     point_by_key,
 )
-from .reminders import send_reminders
+from .reminders import dispute_send_reminder, reminder_deadlines, send_reminders
 from .review import (
     dispute_accept,
     dispute_assess_efforts,
@@ -73,7 +73,7 @@ __all__ = [
     "dispute_draft_decision", "dispute_extend_decision_term", "dispute_file", "dispute_issue_advice",
     "dispute_lapse_remedy", "dispute_pass_admissibility", "dispute_record_hearing", "dispute_recuse",
     "dispute_request_information", "dispute_request_remedy", "dispute_reschedule_hearing", "dispute_respond",
-    "dispute_schedule_hearing",
+    "dispute_schedule_hearing", "dispute_send_reminder", "reminder_deadlines",
     "dispute_settle", "dispute_skip_hearing", "dispute_start_review", "dispute_submit", "dispute_supply_remedy",
     "dispute_withdraw", "document_upload", "effort_record", "enforce_deadlines", "point_advise", "point_by_key",
     "open_information_requests", "point_decide", "point_decide_admissibility", "send_reminders",

@@ -4,21 +4,24 @@ Each reminder is recorded once per deadline and kind (``DeadlineReminder``) toge
 event in one transaction; the e-mail leaves on commit. Running this twice sends nothing twice.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from .. import clock
+from .. import clock, permissions
 from ..deadlines import working_days_between
 from ..models import (
     Confidentiality,
     Deadline,
     DeadlineKind,
     DeadlineReminder,
+    Dispute,
     PartyRole,
     ReminderKind,
     StaffRole,
 )
-from ._core import on_commit_notify, record
+from ._core import lock, on_commit_notify, record, service
 from .deadlines import rules_of
 
 #: which parties must act before a deadline of each kind
@@ -80,3 +83,34 @@ def send_reminders() -> dict[str, int]:
         if _send(deadline, kind, audience=staff, visibility=Confidentiality.INTERNAL):
             sent[kind] += 1
     return {str(k): v for k, v in sent.items()}
+
+
+def reminder_deadlines(dispute: Dispute) -> list[Deadline]:
+    """The open deadlines of a case a party must still act before, not yet passed: what a reminder
+    by hand can be about."""
+    today = clock.today()
+    deadlines = dispute.deadlines.filter(kind__in=_PARTY_DEADLINES, closed_at__isnull=True, due__gte=today)
+    return [d for d in deadlines.select_related("organisation").order_by("due", "pk") if _audience(d)]
+
+
+@service
+def dispute_send_reminder(*, dispute: Dispute, actor, deadline_id: int, expected_version=None) -> Dispute:
+    """The secretary reminds the parties that must act before a deadline, by hand, on top of the
+    automatic reminder. At most one by hand per deadline per day (a double click sends one)."""
+    dispute = lock(dispute, expected_version=expected_version)
+    permissions.require(permissions.can_assess(actor, dispute), _("Herinneringen stuurt het secretariaat."))
+    deadline = next((d for d in reminder_deadlines(dispute) if d.pk == deadline_id), None)
+    if deadline is None:
+        raise ValidationError({"deadline": _("Voor deze termijn kan geen herinnering meer worden gestuurd.")})
+    today = clock.today()
+    earlier = dispute.events.filter(kind="reminder", payload__manual=True, payload__deadline_id=deadline.pk)
+    if any(clock.localdate(e.at) == today for e in earlier):
+        raise ValidationError({"deadline": _("Over deze termijn is vandaag al een herinnering gestuurd.")})
+    organisations = [str(pk) for pk in _audience(deadline)]
+    event = record(
+        dispute, actor=actor, kind="reminder", visibility=Confidentiality.PARTIES,
+        payload={"reminder": ReminderKind.PARTY, "deadline": deadline.kind, "deadline_id": deadline.pk,
+                 "due": deadline.due.isoformat(), "audience": {"organisations": organisations}, "manual": True},
+    )
+    on_commit_notify(event)
+    return dispute

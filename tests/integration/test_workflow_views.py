@@ -1,6 +1,7 @@
 """The staff pages under /werk/: access, the worklist, assignment, errors, recusal, invitations."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -13,6 +14,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from disputes import clock, selectors, services
+from disputes.deadlines import format_date_nl
 from disputes.errors import NotPermitted
 from disputes.models import Dispute, DisputeEvent
 from tests.factories import case_in_state, moment, pdf, pdf_bytes, staff
@@ -378,6 +380,34 @@ def test_a_commission_member_adds_notes_only_at_the_commission_level(client, wor
         services.document_upload(
             dispute=dispute, actor=member, doc_type="overig", confidentiality="parties",
             uploaded=SimpleUploadedFile("x.pdf", pdf_bytes(1, "x"), content_type="application/pdf"))
+
+
+def test_the_secretary_sends_a_reminder_by_hand_once_a_day(client, world, django_capture_on_commit_callbacks,
+                                                          mailoutbox):
+    dispute = case_in_state(world, "awaiting_remedy")
+    remedy = dispute.deadlines.get(kind="remedy", closed_at__isnull=True)
+    url = reverse("workflow:case-action", args=[dispute.pk, "herinnering"])
+    client.force_login(world.secretary)
+    assert url in client.get(reverse("workflow:case", args=[dispute.pk])).content.decode()
+    form = client.get(url).context["form"]
+    assert [c[0] for c in form.fields["deadline"].choices] == [remedy.pk]
+    data = {"herinnering-expected_version": dispute.version, "herinnering-deadline": remedy.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    [message] = mailoutbox
+    assert message.to == [world.tenant.email]  # only the applicant has to act before the remedy term
+    assert f"loopt af op {format_date_nl(remedy.due)}" in message.body
+    event = DisputeEvent.objects.get(dispute=dispute, kind="reminder")
+    assert event.actor == world.secretary and event.payload["manual"] is True
+    data["herinnering-expected_version"] = Dispute.objects.get(pk=dispute.pk).version
+    again = client.post(url, data)
+    assert "vandaag al een herinnering" in again.content.decode()
+    assert DisputeEvent.objects.filter(dispute=dispute, kind="reminder").count() == 1
+    # once the term has passed there is nothing to remind of; a party cannot send reminders
+    clock.set_now(moment(f"{remedy.due + timedelta(days=1):%Y-%m-%d} 09:00"))
+    assert url not in client.get(reverse("workflow:case", args=[dispute.pk])).content.decode()
+    with pytest.raises(NotPermitted):
+        services.dispute_send_reminder(dispute=dispute, actor=world.tenant, deadline_id=remedy.pk)
 
 
 def test_the_roster_lists_members_and_deputies(client, world):
