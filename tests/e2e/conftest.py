@@ -1,7 +1,7 @@
 """Browser tests: pytest-playwright driving Debian's chromium against Django's live server.
 
-Playwright cannot download its own browser here; .ci/run installs Debian's `chromium`
-(`apt-get install -y chromium`). Without it these tests skip with a reason. axe-core comes from
+Playwright cannot download its own browser here; `make test` (scripts/test.sh) installs Debian's
+`chromium` with apt-get when it is missing. Without it these tests skip with a reason. axe-core comes from
 npm (package.json) and is injected from node_modules, never from the network.
 """
 

@@ -1,7 +1,7 @@
 """Tasks through a real broker and a real worker (Redis or RabbitMQ in CI, the production shape).
 
-Skipped on the embedded filesystem:// broker; .ci/run runs them with CELERY_BROKER_URL pointing at
-the local Redis (``make test PYTEST_ARGS="-m broker"``).
+Skipped on the embedded filesystem:// broker; ``make test`` (scripts/test.sh) runs them again on
+PostgreSQL with CELERY_BROKER_URL pointing at the local Redis, then RabbitMQ.
 """
 
 import os
