@@ -27,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .models import Document, StaffRole
 
@@ -40,17 +41,28 @@ MISSING = "missing"
 MISMATCH = "mismatch"
 
 
+def _hash_stream(handle) -> tuple[str, int]:
+    """(SHA-256, bytes) of an open binary file, read in 1 MiB chunks: memory stays flat."""
+    digest, size = hashlib.sha256(), 0
+    for chunk in iter(lambda: handle.read(CHUNK_SIZE), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def file_sha256(path) -> tuple[str, int]:
+    """(SHA-256, size) of a local file, e.g. a dossier just built."""
+    with open(path, "rb") as handle:
+        return _hash_stream(handle)
+
+
 def _hash_stored_file(document: Document) -> tuple[str | None, int]:
     """(SHA-256 of the stored file, bytes read); the hash is None when the file cannot be read."""
-    digest, size = hashlib.sha256(), 0
     try:
         with document.file.storage.open(document.file.name, "rb") as handle:
-            for chunk in iter(lambda: handle.read(CHUNK_SIZE), b""):
-                digest.update(chunk)
-                size += len(chunk)
+            return _hash_stream(handle)
     except (OSError, ValueError):
-        return None, size
-    return digest.hexdigest(), size
+        return None, 0
 
 
 def stored_sha256(document: Document) -> str | None:
@@ -172,10 +184,10 @@ def check_documents(*, since: datetime | None = None, batch_size: int = 200) -> 
 def _where(document: Document) -> str:
     """The case (number) or the effort log a document belongs to, for the e-mail."""
     if document.dispute_id is not None:
-        return f"geschil {document.dispute}"
+        return _("geschil %(case)s") % {"case": document.dispute}
     if document.effort_entry_id is not None:
-        return f"overleglogboek {document.effort_entry.agreement}"
-    return "zonder geschil"
+        return _("overleglogboek %(agreement)s") % {"agreement": document.effort_entry.agreement}
+    return _("zonder geschil")
 
 
 def secretariat_addresses() -> list[str]:
@@ -207,10 +219,10 @@ def notify_secretariat(report: IntegrityReport) -> int:
             document = documents.get(problem.document_id)
             items.append({
                 "id": problem.document_id,
-                "where": _where(document) if document is not None else "onbekend",
+                "where": _where(document) if document is not None else _("onbekend"),
                 "name": document.display_name if document is not None else "",
-                "reason": "bestand ontbreekt of is onleesbaar" if problem.reason == MISSING
-                else "inhoud wijkt af van de SHA-256 bij ontvangst",
+                "reason": _("bestand ontbreekt of is onleesbaar") if problem.reason == MISSING
+                else _("inhoud wijkt af van de SHA-256 bij ontvangst"),
             })
         context = {"report": report, "items": items, "more": len(report.problems) - len(listed)}
         subject = " ".join(render_to_string("emails/integrity_subject.txt", context).split())

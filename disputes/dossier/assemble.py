@@ -22,6 +22,7 @@ import pikepdf
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ..integrity import file_sha256
 from . import pages as ourpages
 from .archive import write_zip
 from .content import DocEntry, DossierContent, local
@@ -72,18 +73,10 @@ def build(content: DossierContent, out_dir: Path, *, progress: Callable[[int], N
         report(100)
         return {
             "pdf": str(final_pdf.resolve()), "zip": str(final_zip.resolve()), "pages": pages, "pdfa": pdfa,
-            "pdf_sha256": pdf_sha, "zip_sha256": _sha256_file(final_zip), "case_version": content.case_version,
+            "pdf_sha256": pdf_sha, "zip_sha256": file_sha256(final_zip)[0], "case_version": content.case_version,
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # -- 1. every stored file, copied once and checked against its recorded hash ----------------------

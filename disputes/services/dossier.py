@@ -15,7 +15,6 @@ a decision) gives a new version and so a new export.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 import tempfile
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from .. import clock, outbox, permissions
 from ..dossier.content import case_version
 from ..dossier.errors import DossierIntegrityError
+from ..integrity import file_sha256, stored_sha256
 from ..models import (
     Confidentiality,
     Dispute,
@@ -227,19 +227,10 @@ def _claim(export_id):
         return export, token
 
 
-def _sha256(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
 def _store_file(*, dispute: Dispute, actor, path: Path, display_name: str, content_type: str,
                 confidentiality: str, pages: int | None) -> Document:
     """Store a file we made ourselves (no upload check: ``check_upload`` takes PDFs only)."""
-    sha256, size = _sha256(path)
+    sha256, size = file_sha256(path)
     now = clock.now()
     document = Document(
         dispute=dispute, bundle=bundle_for(dispute, Step.DOSSIER), doc_type=DocumentType.OVERIG,
@@ -318,18 +309,13 @@ def dossier_open_download(*, export: DossierExport, actor, kind: str) -> Documen
     document = export.pdf if kind == "pdf" else export.zip
     if export.status != ExportStatus.DONE or document is None:
         raise ValidationError(_("Dit dossier is nog niet klaar."))
-    digest = hashlib.sha256()
-    try:
-        with document.file.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-                digest.update(chunk)
-    except FileNotFoundError as exc:
+    actual = stored_sha256(document)
+    if actual is None:
         _record_download(export=export, actor=actor, document=document, ok=False, detail="missing")
-        raise DossierIntegrityError(document, missing=True) from exc
-    if digest.hexdigest() != document.sha256:
-        _record_download(export=export, actor=actor, document=document, ok=False,
-                         detail=f"download: sha256 {digest.hexdigest()}")
-        raise DossierIntegrityError(document, actual=digest.hexdigest())
+        raise DossierIntegrityError(document, missing=True)
+    if actual != document.sha256:
+        _record_download(export=export, actor=actor, document=document, ok=False, detail=f"download: sha256 {actual}")
+        raise DossierIntegrityError(document, actual=actual)
     _record_download(export=export, actor=actor, document=document, ok=True)
     return document
 
