@@ -73,3 +73,9 @@ def information_requests(dispute: Dispute) -> list[InformationRequest]:
                            answer=answers.get(deadline.pk))
         for event, deadline in zip(asked, deadlines, strict=False)
     ]
+
+
+def open_information_requests(dispute: Dispute, organisation_ids) -> list[InformationRequest]:
+    """The open information requests of a case put to these organisations, oldest first."""
+    wanted = set(organisation_ids)
+    return [r for r in information_requests(dispute) if r.is_open and r.deadline.organisation_id in wanted]

@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import permissions, selectors
-from .models import Deadline, DeadlineKind, PartyRole
+from .models import Deadline, PartyRole
 from .portal import common, guidance
 from .portal.case import case_context, render_case_page
-from .services.proceedings import ANSWERABLE_STATES
 
 
 def _is_staff(user) -> bool:
@@ -39,10 +38,9 @@ def _portal_rows(user) -> list[dict]:
         guide = guidance.guidance_for(dispute.state, guidance.RESPONDENT_DONE if done else role)
         due = guidance.deadline_for(guide, dispute.portal_open_deadlines, org_ids)
         expected, action_needed = guide.expected, guide.action in ("remedy", "respond", "wizard")
-        asked = sorted((d for d in dispute.portal_open_deadlines
-                        if d.kind == DeadlineKind.INFORMATION and d.organisation_id in org_ids), key=lambda d: d.due)
-        if asked and dispute.state in ANSWERABLE_STATES:  # a question of the secretariat waits for this party
-            expected, action_needed, due = _("Beantwoord de vraag van het secretariaat."), True, asked[0]
+        question = guidance.waiting_question(dispute.state, dispute.portal_open_deadlines, org_ids)
+        if question is not None:  # a question of the secretariat waits for this party
+            expected, action_needed, due = _("Beantwoord de vraag van het secretariaat."), True, question
         rows.append({
             "dispute": dispute,
             "role": role,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from disputes import permissions, services
 from disputes.models import StaffRole
-from disputes.services.proceedings import ANSWERABLE_STATES
+from disputes.services.proceedings import ANSWERABLE_STATES, current_hearing, hearing_moment
 from disputes.states import OPEN_STATES, TRANSITIONS
 
 from . import forms
@@ -195,16 +195,10 @@ def _open_response_round(dispute) -> bool:
 
 
 def _current_hearing_initial(dispute) -> dict:
-    from datetime import datetime
-
-    from disputes import clock
-    from disputes.services.proceedings import current_hearing
-
     event = current_hearing(dispute)
     if event is None:
         return {}
-    start = datetime.fromisoformat(event.payload["hearing_at"]).astimezone(clock.AMSTERDAM)
-    return {"hearing_at": start.strftime("%Y-%m-%dT%H:%M"), "place": event.payload.get("place", "")}
+    return {"hearing_at": hearing_moment(event).strftime("%Y-%m-%dT%H:%M"), "place": event.payload.get("place", "")}
 
 
 CASE_ACTIONS: dict[str, Action] = {

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from disputes import clock
+from disputes import clock, selectors
 from disputes.models import (
     Confidentiality,
     DocumentType,
@@ -290,13 +290,10 @@ class RecordAnswerForm(VersionedForm):
     def __init__(self, *args, dispute=None, **kwargs):
         super().__init__(*args, **kwargs)
         if dispute is not None:
-            from disputes.services import open_information_requests
-
-            open_requests = open_information_requests(dispute, dispute.organisation_ids())
             self.fields["request"].choices = [
-                (r["deadline"].pk, f"{r['deadline'].organisation.name}: {Truncator(r['question']).chars(100)} "
-                                   f"({r['deadline'].due:%d-%m-%Y})")
-                for r in open_requests
+                (r.deadline.pk, f"{r.deadline.organisation.name}: {Truncator(r.question).chars(100)} "
+                                f"({r.deadline.due:%d-%m-%Y})")
+                for r in selectors.open_information_requests(dispute, dispute.organisation_ids())
             ]
 
     def clean(self):

@@ -14,6 +14,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
+from disputes.services.proceedings import HEARING_EVENTS
 from disputes.signals import event_recorded
 
 from . import sync
@@ -29,7 +30,7 @@ def follow_event(sender, *, dispute, event, **kwargs) -> None:
         if getattr(settings, "WORKFLOW_STRICT", False):
             raise
         log.exception("workflow: could not follow event %s (%s) of %s", event.pk, event.kind, dispute.pk)
-    if event.kind in ("schedule_hearing", "hearing_rescheduled"):
+    if event.kind in HEARING_EVENTS:
         from .tasks import send_hearing_invitations
 
         event_id = event.pk

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from disputes import clock
 from disputes.services import enforce_deadlines as _enforce
 from disputes.services import send_reminders as _remind
+from disputes.services.proceedings import HEARING_EVENTS
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def send_hearing_invitations(*, event_id: int) -> int:
     from .models import HearingInvitation
 
     event = DisputeEvent.objects.select_related("dispute").filter(
-        pk=event_id, kind__in=("schedule_hearing", "hearing_rescheduled")).first()
+        pk=event_id, kind__in=HEARING_EVENTS).first()
     if event is None:
         return 0
     dispute = event.dispute

@@ -27,6 +27,7 @@ from disputes import clock, permissions, selectors
 from disputes.errors import Conflict, DeadlineError, NotPermitted
 from disputes.models import COMMISSION_ROLES, Dispute, DisputeKind, StaffRole
 from disputes.services._core import CONFLICT_MESSAGE
+from disputes.services.proceedings import current_hearing, hearing_moment
 from disputes.states import DisputeState
 
 from . import casefile, services, sync, worklist
@@ -450,14 +451,10 @@ class LetterView(StaffView):
             raise Http404(_("Onbekende brief."))
         context = {}
         if kind == "uitnodiging_hoorzitting":
-            from disputes.services.proceedings import current_hearing
-
             event = current_hearing(dispute)
             if event is not None:
-                from datetime import datetime
-
-                start = datetime.fromisoformat(event.payload["hearing_at"]).astimezone(clock.AMSTERDAM)
-                context = {"when": start.strftime("%d-%m-%Y %H:%M"), "place": event.payload.get("place", "")}
+                context = {"when": hearing_moment(event).strftime("%d-%m-%Y %H:%M"),
+                           "place": event.payload.get("place", "")}
         content = render_letter(kind, dispute, on=clock.today(), **context)
         response = HttpResponse(content, content_type="application/pdf")
         filename = f"{kind}-{dispute.case_number or dispute.pk}.pdf"

@@ -18,6 +18,7 @@ from disputes import clock, permissions
 from disputes.deadlines import working_days_between
 from disputes.models import Deadline, DeadlineKind, Dispute, DisputeEvent, DisputeKind, StaffRole
 from disputes.rules import rule_set_by_code
+from disputes.services.proceedings import HEARING_EVENTS, hearing_moment
 from disputes.states import OPEN_STATES, DisputeState
 
 from .models import role_permission
@@ -158,13 +159,13 @@ def hearings(user) -> list[Hearing]:
     scheduled = Dispute.objects.visible_to(user).filter(state=DisputeState.HEARING_SCHEDULED)
     latest = {}
     for event in (
-        DisputeEvent.objects.filter(dispute__in=scheduled, kind__in=("schedule_hearing", "hearing_rescheduled"))
+        DisputeEvent.objects.filter(dispute__in=scheduled, kind__in=HEARING_EVENTS)
         .select_related("dispute__agreement__municipality").order_by("at", "pk")
     ):
         latest[event.dispute_id] = event
     result = [
-        Hearing(dispute=e.dispute, at=datetime.fromisoformat(e.payload["hearing_at"]).astimezone(clock.AMSTERDAM),
-                place=e.payload.get("place", ""), moved=e.kind == "hearing_rescheduled")
+        Hearing(dispute=e.dispute, at=hearing_moment(e), place=e.payload.get("place", ""),
+                moved=e.kind == "hearing_rescheduled")
         for e in latest.values() if e.payload.get("hearing_at")
     ]
     return sorted(result, key=lambda h: h.at)

@@ -66,9 +66,7 @@ def case_context(request, dispute) -> dict:
         actions.append({"url": "portal:remedy", "label": _("Verzoek aanvullen (herstel verzuim)"), "primary": True})
     if role == RESPONDENT and dispute.state == DisputeState.AWAITING_RESPONSE and not responded:
         actions.append({"url": "portal:respond", "label": _("Verweer indienen"), "primary": True})
-    information = selectors.information_requests(dispute) if dispute.state != DisputeState.DRAFT else []
-    asked_us = [r for r in information if r.is_open and r.deadline.organisation_id in org_ids]
-    if can_act and dispute.state in ANSWERABLE_STATES and asked_us:
+    if can_act and guidance.waiting_question(dispute.state, deadlines, org_ids):
         actions.append({"url": "portal:information", "label": _("Vraag om inlichtingen beantwoorden"),
                         "primary": True})
     if can_act and dispute.state not in ENDED_STATES and dispute.state != DisputeState.DRAFT:
@@ -93,7 +91,7 @@ def case_context(request, dispute) -> dict:
         "entries": list(common.effort_entries(dispute.agreement)),
         "actions": actions,
         "remedy_request": remedy_request,
-        "information": information,
+        "information": selectors.information_requests(dispute) if dispute.state != DisputeState.DRAFT else [],
         "responded": responded,
         "show_dossier_panel": dispute.state in ("decided", "closed") and dossier_panel_available(),
     }
@@ -179,7 +177,7 @@ def information(request, pk):
     dispute = common.load_case(request, pk)
     if common.role_of(request.user, dispute) not in (APPLICANT, RESPONDENT):
         return common.forbidden_response(request, _("Alleen de partij aan wie de vraag is gesteld, kan antwoorden."))
-    requests = services.open_information_requests(dispute, permissions.organisation_ids(request.user))
+    requests = selectors.open_information_requests(dispute, permissions.organisation_ids(request.user))
     form = forms.InformationForm(request.POST or None, request.FILES or None, requests=requests,
                                  initial={"expected_version": dispute.version})
     if request.method == "POST" and form.is_valid():
@@ -194,7 +192,7 @@ def information(request, pk):
             messages.success(request, _("Uw antwoord is ontvangen. Alle partijen en het secretariaat krijgen "
                                         "hiervan bericht."))
             return redirect("portal:dispute", dispute.pk)
-    late = [r for r in requests if r["deadline"].due < clock.today()]
+    late = [r for r in requests if r.deadline.due < clock.today()]
     return _action_page(request, "portal/information.html", dispute, form, requests=requests, late=late,
                         open=bool(requests) and dispute.state in ANSWERABLE_STATES)
 

@@ -342,13 +342,13 @@ class InformationForm(CheckedFilesMixin, VersionedForm):
     def __init__(self, *args, requests, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["request"].choices = [
-            (r["deadline"].pk, _("%(question)s (aan %(party)s, uiterlijk %(due)s)") % {
-                "question": Truncator(r["question"]).chars(120), "party": r["deadline"].organisation.name,
-                "due": f"{r['deadline'].due:%d-%m-%Y}"})
+            (r.deadline.pk, _("%(question)s (aan %(party)s, uiterlijk %(due)s)") % {
+                "question": Truncator(r.question).chars(120), "party": r.deadline.organisation.name,
+                "due": f"{r.deadline.due:%d-%m-%Y}"})
             for r in requests
         ]
         if len(requests) == 1:
-            self.fields["request"].initial = requests[0]["deadline"].pk
+            self.fields["request"].initial = requests[0].deadline.pk
 
     def clean(self):
         data = super().clean()

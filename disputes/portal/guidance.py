@@ -144,6 +144,18 @@ def guidance_for(state: str, role: str) -> Guidance:
     return Guidance(_("Het geschil is in behandeling."), _NOTHING)
 
 
+def waiting_question(state: str, deadlines, organisation_ids) -> object | None:
+    """The earliest open information request (from a list of the case's deadlines) put to one of
+    these organisations, while the case can still take an answer: then the party has to act."""
+    from ..services.proceedings import ANSWERABLE_STATES
+
+    if state not in ANSWERABLE_STATES:
+        return None
+    asked = [d for d in deadlines if d.kind == DeadlineKind.INFORMATION and d.closed_at is None
+             and d.organisation_id in organisation_ids]
+    return min(asked, key=lambda d: (d.due, d.pk), default=None)
+
+
 def deadline_for(guidance: Guidance, deadlines, organisation_ids=()) -> object | None:
     """The open deadline (from a list of the case's deadlines) that answers "vóór welke datum"."""
     if guidance.deadline is None:

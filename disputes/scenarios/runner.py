@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from .. import clock, permissions, services
+from .. import clock, permissions, selectors, services
 from ..errors import NotPermitted, error_kind
 from ..models import (
     Confidentiality,
@@ -710,11 +710,11 @@ def _answer_information(r: _Runner, step, actor, what):
     dispute = r._case(what)
     party = step.get("party")
     organisations = [r._organisation(party, what).pk] if party else permissions.organisation_ids(actor)
-    requests = services.open_information_requests(dispute, organisations)
+    requests = selectors.open_information_requests(dispute, organisations)
     if not requests:
         raise ValidationError("Er staat geen vraag om inlichtingen open voor deze partij.")
     services.dispute_answer_information(
-        dispute=dispute, actor=actor, deadline_id=requests[0]["deadline"].pk,
+        dispute=dispute, actor=actor, deadline_id=requests[0].deadline.pk,
         answer=str(step.get("answer", "")), documents=r._documents(step, what),
     )
 

@@ -27,7 +27,6 @@ from .proceedings import (
     dispute_respond,
     dispute_schedule_hearing,
     dispute_skip_hearing,
-    open_information_requests,
     point_by_key,
 )
 from .reminders import dispute_send_reminder, reminder_deadlines, send_reminders
@@ -76,5 +75,5 @@ __all__ = [
     "dispute_schedule_hearing", "dispute_send_reminder", "reminder_deadlines",
     "dispute_settle", "dispute_skip_hearing", "dispute_start_review", "dispute_submit", "dispute_supply_remedy",
     "dispute_withdraw", "document_upload", "effort_record", "enforce_deadlines", "point_advise", "point_by_key",
-    "open_information_requests", "point_decide", "point_decide_admissibility", "send_reminders",
+    "point_decide", "point_decide_admissibility", "send_reminders",
 ]

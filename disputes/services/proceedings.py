@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from .. import clock, permissions
 from ..errors import DeadlineError, GuardFailed
 from ..models import DeadlineKind, Dispute, DisputeParty, DisputePoint, PartyRole, PointPosition, Step
+from ..selectors import open_information_requests
 from . import deadlines
 from ._core import fire, lock, on_commit_notify, record, service
 from .documents import store_all
@@ -129,16 +130,6 @@ ANSWER_DOCUMENT_TYPES = ("antwoord", "repliek", "dupliek")
 ANSWERABLE_STATES = ("exchange", "hearing_scheduled", "deliberation", "advice_issued")
 
 
-def open_information_requests(dispute: Dispute, organisation_ids) -> list[dict]:
-    """The open information requests of a case addressed to these organisations, oldest first:
-    ``[{"deadline": Deadline, "question": str}]``."""
-    from ..selectors import information_requests
-
-    wanted = set(organisation_ids)
-    return [{"deadline": r.deadline, "question": r.question} for r in information_requests(dispute)
-            if r.is_open and r.deadline.organisation_id in wanted]
-
-
 @service
 def dispute_answer_information(
     *, dispute: Dispute, actor, deadline_id: int, answer: str = "", documents=(), expected_version=None
@@ -164,7 +155,7 @@ def dispute_answer_information(
     if any(doc_type not in ANSWER_DOCUMENT_TYPES for doc_type, _file in documents):
         raise ValidationError({"doc_type": _("Een antwoord is een antwoord, een repliek of een dupliek.")})
     [request] = [r for r in open_information_requests(dispute, [deadline.organisation_id])
-                 if r["deadline"].pk == deadline.pk]
+                 if r.deadline.pk == deadline.pk]
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.RESPONSE)
     late = clock.today() > deadline.due
     deadlines.close(deadline, note=_("beantwoord") + (f" ({_('te laat')})" if late else ""))
@@ -173,7 +164,7 @@ def dispute_answer_information(
     everyone = {"organisations": [str(pk) for pk in dispute.organisation_ids()], "roles": ["secretary"]}
     event = record(
         dispute, actor=actor, kind="information_answered", organisation=deadline.organisation,
-        payload={"party": deadline.organisation.name, "question": request["question"], "answer": answer,
+        payload={"party": deadline.organisation.name, "question": request.question, "answer": answer,
                  "deadline": deadline.pk, "due": deadline.due.isoformat(), "late": late,
                  "on_behalf": bool(on_behalf), "documents": len(documents), "audience": everyone},
     )
@@ -197,9 +188,18 @@ def dispute_schedule_hearing(
     return dispute
 
 
+#: The events that set a hearing's moment and place; the latest is the hearing as it now stands.
+HEARING_EVENTS = ("schedule_hearing", "hearing_rescheduled")
+
+
 def current_hearing(dispute: Dispute):
-    """The event that set the hearing as it now stands (``schedule_hearing`` or ``hearing_rescheduled``)."""
-    return dispute.events.filter(kind__in=("schedule_hearing", "hearing_rescheduled")).order_by("-at", "-pk").first()
+    """The event that set the hearing as it now stands, or None."""
+    return dispute.events.filter(kind__in=HEARING_EVENTS).order_by("-at", "-pk").first()
+
+
+def hearing_moment(event) -> datetime:
+    """The moment of the hearing an event set, in Amsterdam time."""
+    return datetime.fromisoformat(event.payload["hearing_at"]).astimezone(clock.AMSTERDAM)
 
 
 @service

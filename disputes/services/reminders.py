@@ -6,7 +6,7 @@ event in one transaction; the e-mail leaves on commit. Running this twice sends 
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
@@ -89,8 +89,10 @@ def reminder_deadlines(dispute: Dispute) -> list[Deadline]:
     """The open deadlines of a case a party must still act before, not yet passed: what a reminder
     by hand can be about."""
     today = clock.today()
-    deadlines = dispute.deadlines.filter(kind__in=_PARTY_DEADLINES, closed_at__isnull=True, due__gte=today)
-    return [d for d in deadlines.select_related("organisation").order_by("due", "pk") if _audience(d)]
+    deadlines = list(dispute.deadlines.filter(kind__in=_PARTY_DEADLINES, closed_at__isnull=True, due__gte=today)
+                     .select_related("organisation").order_by("due", "pk"))
+    prefetch_related_objects([dispute], "parties")  # _audience reads them for every deadline
+    return [d for d in deadlines if _audience(d)]
 
 
 @service
