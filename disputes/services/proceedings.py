@@ -154,8 +154,9 @@ def dispute_answer_information(
         raise ValidationError({"answer": _("Geef uw antwoord of voeg een document toe.")})
     if any(doc_type not in ANSWER_DOCUMENT_TYPES for doc_type, _file in documents):
         raise ValidationError({"doc_type": _("Een antwoord is een antwoord, een repliek of een dupliek.")})
-    [request] = [r for r in open_information_requests(dispute, [deadline.organisation_id])
-                 if r.deadline.pk == deadline.pk]
+    request = next((r for r in open_information_requests(dispute, [deadline.organisation_id])
+                    if r.deadline.pk == deadline.pk), None)
+    question = request.question if request is not None else deadline.note  # the note holds its first 300 characters
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.RESPONSE)
     late = clock.today() > deadline.due
     deadlines.close(deadline, note=_("beantwoord") + (f" ({_('te laat')})" if late else ""))
@@ -164,7 +165,7 @@ def dispute_answer_information(
     everyone = {"organisations": [str(pk) for pk in dispute.organisation_ids()], "roles": ["secretary"]}
     event = record(
         dispute, actor=actor, kind="information_answered", organisation=deadline.organisation,
-        payload={"party": deadline.organisation.name, "question": request.question, "answer": answer,
+        payload={"party": deadline.organisation.name, "question": question, "answer": answer,
                  "deadline": deadline.pk, "due": deadline.due.isoformat(), "late": late,
                  "on_behalf": bool(on_behalf), "documents": len(documents), "audience": everyone},
     )
