@@ -11,13 +11,21 @@
 #
 # With PYTEST_ARGS or DATABASE_URL set, only one run: pytest with those arguments on that database
 # (the quick loop while developing, e.g. `make test PYTEST_ARGS="-k deadlines"`).
+#
+# In CI (CI=true) nothing may be skipped for want of a tool or service: a missing chromium, gettext, npm/axe-core,
+# PostgreSQL, Redis or RabbitMQ fails the run before any test starts (`scripts/test.sh preflight` checks only that),
+# and the tests themselves fail instead of skipping (tests/needs.py). Locally the same gaps are skipped with a reason.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=.venv/bin/python
-PG="postgres://postgres@127.0.0.1:5432"
-REDIS="redis://127.0.0.1:6379/15"
-RABBITMQ="amqp://guest:guest@127.0.0.1:5672//"
+PG_PORT="${TEST_POSTGRES_PORT:-5432}"
+REDIS_PORT="${TEST_REDIS_PORT:-6379}"
+RABBITMQ_PORT="${TEST_RABBITMQ_PORT:-5672}"
+PG="postgres://postgres@127.0.0.1:${PG_PORT}"
+REDIS="redis://127.0.0.1:${REDIS_PORT}/15"
+RABBITMQ="amqp://guest:guest@127.0.0.1:${RABBITMQ_PORT}//"
+case "${CI:-}" in 1|true|TRUE|True|yes) IN_CI=1 ;; *) IN_CI=0 ;; esac
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 port_open() { timeout 5 bash -c "</dev/tcp/127.0.0.1/$1" 2>/dev/null; }
@@ -30,15 +38,68 @@ suite() {
   return "$rc"
 }
 
+# What CI requires, in one place: each line "what|how to check". `preflight` reports every gap at once.
+requirements() {
+  echo "chromium (Debian package; the browser tests)|command -v chromium"
+  echo "GNU gettext (msgfmt, xgettext; the translation checks)|command -v msgfmt && command -v xgettext"
+  echo "axe-core in node_modules (npm install; the accessibility checks)|test -f node_modules/axe-core/axe.min.js"
+  echo "PostgreSQL on 127.0.0.1:${PG_PORT}|pg_isready -q -h 127.0.0.1 -p ${PG_PORT}"
+  echo "Redis on 127.0.0.1:${REDIS_PORT}|port_open ${REDIS_PORT}"
+  echo "RabbitMQ on 127.0.0.1:${RABBITMQ_PORT}|port_open ${RABBITMQ_PORT}"
+}
+
+# Prints what is missing; returns 1 when something is.
+preflight() {
+  local missing=0 line
+  while IFS= read -r line; do
+    if ! eval "${line#*|}" >/dev/null 2>&1; then
+      echo "missing: ${line%%|*}"
+      missing=1
+    fi
+  done < <(requirements)
+  return "$missing"
+}
+
 # -- 1. system packages --------------------------------------------------------------------------
-if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1; then
+if [ "${1:-}" != "preflight" ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1; }; then
   if command -v apt-get >/dev/null 2>&1; then
     echo "== installing chromium and gettext (apt-get)"
     as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium gettext >/dev/null \
-      || echo "could not install chromium/gettext: the browser tests and the msgfmt check will be skipped"
+      || echo "could not install chromium/gettext"
   else
-    echo "no apt-get: without chromium and gettext the browser tests and the msgfmt check are skipped"
+    echo "no apt-get: chromium and gettext cannot be installed here"
   fi
+fi
+
+# -- services: start those that are installed but stopped -------------------------------------------
+start_services() {
+  if ! pg_isready -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null && command -v pg_ctlcluster >/dev/null 2>&1; then
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true
+  fi
+  if ! port_open "$REDIS_PORT" && command -v redis-server >/dev/null 2>&1; then
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" --appendonly no \
+      --dir /tmp --logfile /tmp/redis-tests.log || true
+  fi
+  if ! port_open "$RABBITMQ_PORT" && command -v rabbitmq-server >/dev/null 2>&1; then
+    as_root rabbitmq-server -detached || true
+    for _ in $(seq 1 30); do port_open "$RABBITMQ_PORT" && break; sleep 2; done
+  fi
+}
+
+if [ "${1:-}" = "preflight" ]; then
+  # Only the check (tests/integration/test_ci_strict.py runs it): exit 1 in CI when anything is missing.
+  if preflight; then echo "preflight: everything CI needs is here"; exit 0; fi
+  if [ "$IN_CI" = 1 ]; then echo "preflight: CI=true and something is missing (see above)"; exit 1; fi
+  echo "preflight: not in CI; the missing parts are skipped with a reason"; exit 0
+fi
+
+start_services
+if ! preflight; then
+  if [ "$IN_CI" = 1 ]; then
+    echo "CI=true: a missing tool or service is a failure, not a skip (see the lines above)"
+    exit 1
+  fi
+  echo "(not in CI: what is missing is skipped, with the reason in pytest's summary)"
 fi
 
 # -- one run, as asked ------------------------------------------------------------------------------
@@ -53,29 +114,18 @@ echo "== tests on SQLite (the embedded default)"
 suite || exit $?
 
 # -- 3. the production shape -------------------------------------------------------------------------
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster >/dev/null 2>&1; then
-  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true
-fi
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  echo "== PostgreSQL is not running on 127.0.0.1:5432: the production-shape runs are skipped"
+if ! pg_isready -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; then
+  echo "== PostgreSQL is not running on 127.0.0.1:${PG_PORT}: the production-shape runs are skipped"
   exit 0
-fi
-if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1; then
-  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
-    --dir /tmp --logfile /tmp/redis-tests.log || true
-fi
-if ! port_open 5672 && command -v rabbitmq-server >/dev/null 2>&1; then
-  as_root rabbitmq-server -detached || true
-  for _ in $(seq 1 30); do port_open 5672 && break; sleep 2; done
 fi
 
 db="gpa_test_$$"
-psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS ${db}" -c "CREATE DATABASE ${db}" || exit 1
-trap 'psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS ${db}" -c "DROP DATABASE IF EXISTS test_${db}" >/dev/null 2>&1' EXIT
+psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c "DROP DATABASE IF EXISTS ${db}" -c "CREATE DATABASE ${db}" || exit 1
+trap 'psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c "DROP DATABASE IF EXISTS ${db}" -c "DROP DATABASE IF EXISTS test_${db}" >/dev/null 2>&1' EXIT
 
 echo "== tests on PostgreSQL (fault test on RabbitMQ when it runs, load test on gunicorn)"
 fault_broker=""
-port_open 5672 && fault_broker="$RABBITMQ"
+port_open "$RABBITMQ_PORT" && fault_broker="$RABBITMQ"
 DATABASE_URL="$PG/${db}" FAULT_TEST_BROKER_URL="$fault_broker" suite --create-db || exit $?
 
 for broker in "$REDIS" "$RABBITMQ"; do
