@@ -1,7 +1,8 @@
-"""Admin for reference data: organisations, memberships, agreements, effort log (Dutch labels).
+"""Admin for reference data: organisations, memberships, agreements (Dutch labels).
 
-Cases, documents, the audit trail and the security access log are read-only here: every change to a
-case goes through the services, and neither log can ever be edited.
+Cases, the effort log, the audit trail and the security access log are read-only here: every change
+to a case goes through the services, which write the audit trail, and no log can ever be edited.
+The workflow's processes and tasks are read-only as well (``workflow/admin.py``).
 """
 
 from django.contrib import admin
@@ -34,17 +35,9 @@ class LocalAgreementAdmin(admin.ModelAdmin):
     autocomplete_fields = ["municipality", "corporations", "tenant_organisations"]
 
 
-@admin.register(EffortEntry)
-class EffortEntryAdmin(admin.ModelAdmin):
-    list_display = ["occurred_on", "kind", "agreement", "organisation"]
-    list_filter = ["kind"]
-    readonly_fields = [f.name for f in EffortEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False  # recorded by parties through the portal (services.effort_record)
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never added, changed or deleted here, not even by a superuser (Django then answers 403)."""
+
     def has_add_permission(self, request):
         return False
 
@@ -53,6 +46,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EffortEntry)
+class EffortEntryAdmin(ReadOnlyAdmin):
+    """The effort log is evidence in every case on its agreement: parties add to it through the portal
+    (``services.effort_record``, which writes the case events); nobody edits or removes an entry."""
+
+    list_display = ["occurred_on", "kind", "agreement", "organisation"]
+    list_filter = ["kind"]
 
 
 @admin.register(Dispute)

@@ -317,6 +317,8 @@ EVENT_LABELS = {
     "late_response_allowed": _("Te laat verweer toegestaan"),
     "information_answered": _("Vraag om inlichtingen beantwoord"),
     "hearing_rescheduled": _("Hoorzitting gewijzigd"),
+    "effort_recorded": _("Overleglogboek aangevuld"),
+    "effort_document_added": _("Document toegevoegd aan het overleglogboek"),
     "recused": _("Lid van de commissie heeft zich verschoond"),
     "point_advised": _("Advies over geschilpunt vastgelegd"),
     "point_decided": _("Beslissing over geschilpunt vastgelegd"),

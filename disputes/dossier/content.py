@@ -219,6 +219,8 @@ EVENT_LABELS = {
     "integrity_failure": gettext_noop("Integriteitsfout in opgeslagen bestand"),
     "information_answered": gettext_noop("Vraag om inlichtingen beantwoord"),
     "hearing_rescheduled": gettext_noop("Hoorzitting gewijzigd"),
+    "effort_recorded": gettext_noop("Overleglogboek aangevuld"),
+    "effort_document_added": gettext_noop("Document toegevoegd aan het overleglogboek"),
 }
 
 

@@ -6,13 +6,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..deadlines import format_date_nl
-from ..models import DeadlineKind, DocumentType, InadmissibilityReason
+from ..models import DeadlineKind, DocumentType, EffortKind, InadmissibilityReason
 
 FIELD_LABELS = {
     "kind": gettext_lazy("soort geschil"), "agreement": gettext_lazy("prestatieafspraken"),
     "parties": gettext_lazy("partijen"), "arose_on": gettext_lazy("datum ontstaan"),
     "title": gettext_lazy("korte omschrijving"),
 }
+
+
+def _effort_kind(code: str) -> str:
+    try:
+        return str(EffortKind(code).label)
+    except ValueError:
+        return _("logboekregel")
 
 
 def _org(event) -> str:
@@ -105,6 +112,11 @@ def describe(event, points: dict | None = None) -> str:
         "document_added": lambda: _("Document toegevoegd door %(org)s: %(name)s (%(type)s).") % {
             "org": org, "name": p.get("name", ""), "type": _doc_type(p.get("type", ""))},
         "document_withdrawn": lambda: _("Document uit het concept gehaald: %(name)s.") % {"name": p.get("name", "")},
+        "effort_recorded": lambda: _("%(org)s heeft het overleglogboek aangevuld: %(kind)s van %(date)s.") % {
+            "org": org, "kind": _effort_kind(p.get("entry_kind", "")), "date": _day(p.get("occurred_on", ""))},
+        "effort_document_added": lambda: _("%(org)s heeft een document toegevoegd aan het overleglogboek: "
+                                           "%(name)s (%(type)s).") % {
+            "org": org, "name": p.get("name", ""), "type": _doc_type(p.get("type", ""))},
         "reminder": lambda: _("Herinnering verstuurd: de %(deadline)s loopt af op %(due)s.") % {
             "deadline": _deadline(p.get("deadline", "")).lower(), "due": _day(p.get("due", ""))},
         "integrity_failure": lambda: _("Controle mislukt: een opgeslagen document komt niet overeen met de "

@@ -41,7 +41,7 @@ from ..states import DisputeState
 from ..uploads import check_upload
 from ._core import lock, record, service, track_stored_file
 from .documents import store_document
-from .filing import effort_record
+from .filing import effort_record, record_on_running_cases
 
 logger = logging.getLogger("disputes.drafts")
 
@@ -469,6 +469,11 @@ def effort_attach_document(*, entry: EffortEntry, actor, uploaded, doc_type: str
     logger.info(
         "effort document added: entry=%s document=%s sha256=%s actor=%s", entry.pk, document.pk, document.sha256,
         getattr(actor, "pk", None),
+    )
+    record_on_running_cases(
+        agreement, actor=actor, kind="effort_document_added", organisation=entry.organisation,
+        payload={"entry": str(entry.pk), "document": str(document.pk), "type": doc_type,
+                 "name": document.display_name, "sha256": document.sha256},
     )
     return document
 

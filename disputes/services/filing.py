@@ -23,6 +23,7 @@ from ..models import (
     Step,
 )
 from ..rules import rule_set_on
+from ..states import OPEN_STATES, DisputeState
 from . import deadlines
 from ._core import fire, lock, on_commit_notify, record, service
 from .documents import acting_organisation, store_all, store_generated_letter
@@ -54,10 +55,31 @@ def effort_record(
         errors["summary"] = _("Vul een samenvatting in.")
     if errors:
         raise ValidationError(errors)
-    return EffortEntry.objects.create(
+    entry = EffortEntry.objects.create(
         agreement=agreement, kind=kind, occurred_on=occurred_on, organisation=organisation, recorded_by=actor,
         recorded_at=clock.now(), participants=participants, summary=summary,
     )
+    record_on_running_cases(
+        agreement, actor=actor, kind="effort_recorded", organisation=organisation,
+        payload={"entry": str(entry.pk), "entry_kind": kind, "occurred_on": occurred_on.isoformat(),
+                 "summary": summary},
+    )
+    return entry
+
+
+def record_on_running_cases(agreement: LocalAgreement, *, actor, kind: str, organisation, payload: dict) -> None:
+    """Record a change to the agreement's effort log on every case of the agreement still running.
+
+    The log belongs to the agreement, and every case filed on it relies on it (procedure.md §4), so
+    a change to it is a change to the file of each of those cases, whichever page it came from (the
+    agreement page has no case at all). Drafts and open cases get the event; a case that has ended
+    (decided, withdrawn, settled, closed) keeps the trail it was decided on. The cases are not
+    locked or versioned: an entry changes no case's state, so it must not turn a staff member's
+    open form into a conflict.
+    """
+    running = [DisputeState.DRAFT, *OPEN_STATES]
+    for dispute in Dispute.objects.filter(agreement=agreement, state__in=running).order_by("created_at", "pk"):
+        record(dispute, actor=actor, kind=kind, organisation=organisation, payload=payload)
 
 
 @service
