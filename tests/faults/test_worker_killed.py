@@ -46,12 +46,12 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
+from django.db import connection, transaction
 
 from config.celery import app
 from disputes import services
 from disputes.dossier.tasks import build_dossier_export
-from disputes.models import DisputeEvent, Document, DossierExport, ExportStatus, Step
+from disputes.models import DisputeEvent, Document, DossierExport, ExportStatus, OutboxMessage, Step
 from disputes.services.dossier import dossier_request_export
 from tests.factories import case_in_state, full_text_pdf
 
@@ -221,8 +221,17 @@ def test_a_worker_killed_mid_export_leads_to_exactly_one_finished_export_after_r
         app._pool, app.amqp._producer_pool = None, None  # connect to BROKER, not to a cached pool
         task.queue, task._exec_options = queue, None
 
-        export = dossier_request_export(dispute=case, actor=world.secretary, audience="full")
-        assert _export_row(export.pk)["status"] == ExportStatus.PENDING
+        # The request as a view makes it, in one transaction. Until it commits nothing can reach the
+        # broker (the task leaves through the outbox's on_commit), so the worker, ready and waiting,
+        # cannot have started yet: the only moment "pending" is certain, whatever the machine's load.
+        with transaction.atomic():
+            export = dossier_request_export(dispute=case, actor=world.secretary, audience="full")
+            assert _export_row(export.pk)["status"] == ExportStatus.PENDING
+            message = OutboxMessage.objects.get(task=build_dossier_export.name, kwargs__export_id=str(export.pk))
+            assert message.sent_at is None
+        # After the commit the task is on the broker; the worker may take it at once (no status check here).
+        message.refresh_from_db()
+        assert message.sent_at is not None and message.last_error == "", message.last_error
 
         # 1. The worker is building: kill it with SIGKILL, without any chance to clean up or ack.
         t = time.monotonic()
