@@ -283,14 +283,22 @@ def test_parties_add_to_the_effort_log_from_the_case_page(client, world):
 
 
 def test_the_dossier_panel_is_included_only_when_it_exists_and_the_case_is_decided(client, world, monkeypatch):
-    case = case_in_state(world, "decided")
+    decided = case_in_state(world, "decided")
+    ongoing = case_in_state(world, "exchange")
     client.force_login(world.tenant)
+    request = type("R", (), {"user": world.tenant})()
+    panel = 'class="dossier-panel"'
+    # The panel exists: a decided case shows it, a case still under way does not.
+    assert case_views.dossier_panel_available() is True
+    assert case_views.case_context(request, decided)["show_dossier_panel"] is True
+    assert panel in page(client, decided)
+    assert case_views.case_context(request, ongoing)["show_dossier_panel"] is False
+    assert panel not in page(client, ongoing)
+    # Without the panel's template the decided case's page leaves it out, without an error.
     monkeypatch.setattr(case_views, "get_template", lambda name: (_ for _ in ()).throw(TemplateDoesNotExist(name)))
-    assert page(client, case)  # no panel, no error
     assert case_views.dossier_panel_available() is False
-    monkeypatch.undo()
-    context = case_views.case_context(type("R", (), {"user": world.tenant})(), case)
-    assert context["show_dossier_panel"] == case_views.dossier_panel_available()
+    assert case_views.case_context(request, decided)["show_dossier_panel"] is False
+    assert panel not in page(client, decided)
 
 
 def test_the_accept_mail_tells_respondents_what_to_do_and_by_when(world, django_capture_on_commit_callbacks):
