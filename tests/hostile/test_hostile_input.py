@@ -69,6 +69,10 @@ UPLOAD_REFUSALS = [
     ("JavaScript in een objectstream", "objstm.pdf", h.js_in_object_stream(), ACTIVE),
     ("JavaScript 60 niveaus diep", "diep.pdf", h.modified(h.js_deeply_nested), ACTIVE),
     ("groter dan de limiet, PDF-kop", "groot.pdf", pdf_bytes(1) + b"%" + b"0" * (1024 * 1024), "groter dan 1 MB"),
+    # more bombs and links in test_bombs.py; one of each here, through every endpoint
+    ("metadata die uitpakt tot 80 MB (zip-bom)", "bom.pdf", h.metadata_bomb(80), "bij het uitpakken groter dan"),
+    ("javascript:-link", "link-js.pdf",
+     h.modified(h.action_link("URI", URI=pikepdf.String("javascript:app.alert(1)"))), "geen webadres"),
 ]
 UPLOAD_IDS = [r[0] for r in UPLOAD_REFUSALS]
 
@@ -190,13 +194,20 @@ def test_a_500_character_name_is_cut_to_150_and_keeps_its_extension(client, draf
 
 
 def test_a_pdf_named_exe_is_judged_by_content_and_served_as_pdf(client, draft):
+    """Accepted for what it is (a PDF), and downloaded as one: an attachment named ``.pdf``, never ``.exe``,
+    that the browser may not sniff into anything else, with exactly the bytes that were uploaded."""
+    content = pdf_bytes(1)
     response = client.post(reverse("portal:draft-upload", args=[draft.pk]), {
-        "doc_type": "bod", "files": [SimpleUploadedFile("setup.exe", pdf_bytes(1), "application/x-msdownload")]}, **XHR)
+        "doc_type": "bod", "files": [SimpleUploadedFile("setup.exe", content, "application/x-msdownload")]}, **XHR)
     assert response.status_code == 200
     document = Document.objects.get(dispute=draft)
     assert document.content_type == "application/pdf"
     download = client.get(reverse("portal:document-download", args=[draft.pk, document.pk]))
-    assert download["Content-Type"] == "application/pdf" and download["Content-Disposition"].startswith("attachment")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="setup.pdf"'
+    assert download["X-Content-Type-Options"] == "nosniff" and "no-store" in download["Cache-Control"]
+    assert b"".join(download.streaming_content) == content
 
 
 def test_more_files_than_django_accepts_in_one_request_is_a_400_not_a_500(client, draft, settings, private_storage):

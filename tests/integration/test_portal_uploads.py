@@ -138,6 +138,8 @@ def test_the_type_comes_from_the_content_not_the_name_or_content_type(client, dr
     assert document.display_name == "bodgnp.exe"  # no path, no bidi override
     assert document.file.name.startswith("documents/") and "bod" not in document.file.name
     assert response.json()["version"] == draft.__class__.objects.get(pk=draft.pk).version
+    download = client.get(reverse("portal:document-download", args=[draft.pk, document.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="bodgnp.pdf"'  # served as what it is
 
 
 def test_more_files_than_allowed_per_request_are_refused(client, draft, settings, private_storage):
