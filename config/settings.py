@@ -111,6 +111,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once: the web server and the worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Two database roles on PostgreSQL (docs/deployment.md "Database", ADR 0012): the application
+# connects (DATABASE_URL) as a role that owns nothing, so it cannot disable the audit trail's trigger;
+# `manage.py migrate` connects with the owner's credentials from DATABASE_MIGRATE_URL (same database),
+# then grants the application's role what it needs (`manage.py grant_runtime_role`).
+DATABASE_MIGRATE_URL = os.environ.get("DATABASE_MIGRATE_URL", "")
+if DATABASE_MIGRATE_URL:
+    _owner = dj_database_url.parse(DATABASE_MIGRATE_URL)
+    if any(_owner.get(key) != DATABASES["default"].get(key) for key in ("ENGINE", "HOST", "PORT", "NAME")):
+        raise ImproperlyConfigured("DATABASE_MIGRATE_URL must name the same database as DATABASE_URL, as its owner")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

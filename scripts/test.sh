@@ -123,16 +123,24 @@ db="gpa_test_$$"
 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c "DROP DATABASE IF EXISTS ${db}" -c "CREATE DATABASE ${db}" || exit 1
 trap 'psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c "DROP DATABASE IF EXISTS ${db}" -c "DROP DATABASE IF EXISTS test_${db}" >/dev/null 2>&1' EXIT
 
-echo "== tests on PostgreSQL (fault test on RabbitMQ when it runs, load test on gunicorn)"
+# As in production (docs/deployment.md "Database"): postgres, the owner, creates and migrates the test
+# database; the tests connect as gpa_runtime, a role that owns nothing (tests/conftest.py).
+runtime_role="gpa_runtime"
+psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -q \
+  -c "DO \$\$ BEGIN CREATE ROLE ${runtime_role} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$" || exit 1
+
+echo "== tests on PostgreSQL as ${runtime_role} (fault test on RabbitMQ when it runs, load test on gunicorn)"
 fault_broker=""
 port_open "$RABBITMQ_PORT" && fault_broker="$RABBITMQ"
-DATABASE_URL="$PG/${db}" FAULT_TEST_BROKER_URL="$fault_broker" suite --create-db || exit $?
+DATABASE_URL="$PG/${db}" DATABASE_RUNTIME_ROLE="$runtime_role" FAULT_TEST_BROKER_URL="$fault_broker" \
+  suite --create-db || exit $?
 
 for broker in "$REDIS" "$RABBITMQ"; do
   port="${broker##*:}"; port="${port%%/*}"
   if port_open "$port"; then
     echo "== Celery tests through a real broker and worker on PostgreSQL: ${broker%%:*}"
-    DATABASE_URL="$PG/${db}" CELERY_BROKER_URL="$broker" suite -m broker --create-db || exit $?
+    DATABASE_URL="$PG/${db}" DATABASE_RUNTIME_ROLE="$runtime_role" CELERY_BROKER_URL="$broker" \
+      suite -m broker --create-db || exit $?
   else
     echo "== ${broker%%:*} is not running on 127.0.0.1:${port}: its broker run is skipped"
   fi

@@ -68,3 +68,57 @@ def pytest_runtest_makereport(item, call):
     reason = reason.removeprefix("Skipped: ")
     report.outcome = "failed"
     report.longrepr = f"CI=true: this test was skipped, and in CI a skip is a failure: {reason}"
+
+
+# -- the PostgreSQL stage runs as the application's role, which owns nothing (docs/deployment.md) -------------------
+
+RUNTIME_ROLE = os.environ.get("DATABASE_RUNTIME_ROLE", "")
+
+
+@pytest.fixture
+def as_table_owner():
+    """``with as_table_owner(): ...`` runs the block connected as the owner of the tables (the user of
+    DATABASE_URL), for a test that shows what even the owner cannot do (the append-only triggers).
+    Without DATABASE_RUNTIME_ROLE the suite is connected as the owner already."""
+    import dj_database_url
+
+    from disputes import dbroles
+
+    def connect():
+        if not RUNTIME_ROLE:
+            return dbroles.connected_as(None)
+        owner = dj_database_url.parse(os.environ["DATABASE_URL"])
+        return dbroles.connected_as({"USER": owner["USER"], "PASSWORD": owner.get("PASSWORD", "")})
+
+    return connect
+
+if RUNTIME_ROLE:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_setup, django_db_blocker):
+        """The owner (the user of DATABASE_URL) creates and migrates the test database, as ``migrate`` does in
+        production; then it grants DATABASE_RUNTIME_ROLE the application's privileges and every test connects
+        as that role. Emptying the database after a transactional test (one TRUNCATE of every table) is the
+        owner's privilege, so only that statement runs as the owner."""
+        from django.db import connection
+        from django.db.backends.postgresql.operations import DatabaseOperations
+
+        from disputes import dbroles
+
+        owner = {"USER": connection.settings_dict["USER"], "PASSWORD": connection.settings_dict["PASSWORD"]}
+        runtime = {"USER": RUNTIME_ROLE, "PASSWORD": os.environ.get("DATABASE_RUNTIME_PASSWORD", "")}
+        with django_db_blocker.unblock():
+            dbroles.grant_runtime_role(RUNTIME_ROLE)
+        flush = DatabaseOperations.execute_sql_flush
+
+        def flush_as_owner(self, sql_list):
+            with dbroles.connected_as(owner, self.connection.alias):
+                flush(self, sql_list)
+
+        DatabaseOperations.execute_sql_flush = flush_as_owner
+        connection.close()
+        connection.settings_dict.update(runtime)  # the same dict new threads' connections are made from
+        yield
+        connection.close()
+        connection.settings_dict.update(owner)
+        DatabaseOperations.execute_sql_flush = flush

@@ -3,6 +3,7 @@
 SQLite has neither row locks nor our trigger, so these tests skip there (CI runs them on PostgreSQL).
 """
 
+import os
 import threading
 
 import pytest
@@ -73,12 +74,69 @@ def test_concurrent_submissions_get_unique_case_numbers(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_refuses_to_update_or_delete_audit_events(world):
+def test_the_database_refuses_to_update_or_delete_audit_events(world, as_table_owner):
+    """The trigger holds for any client, the owner of the table included (the application's role is
+    refused earlier, by its privileges: the test below)."""
     dispute = case_in_state(world, "submitted")
     event_id = dispute.events.first().pk
-    for sql in ("UPDATE disputes_disputeevent SET kind = 'forged' WHERE id = %s",
-                "DELETE FROM disputes_disputeevent WHERE id = %s"):
-        with pytest.raises(Exception, match="append-only"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, [event_id])
+    with as_table_owner():
+        for sql in ("UPDATE disputes_disputeevent SET kind = 'forged' WHERE id = %s",
+                    "DELETE FROM disputes_disputeevent WHERE id = %s"):
+            with pytest.raises(Exception, match="append-only"):
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(sql, [event_id])
     assert DisputeEvent.objects.filter(pk=event_id, kind="document_added").exists()
+
+
+# -- the application's role owns nothing (docs/deployment.md "Database", ADR 0012) ---------------------------
+
+#: What an owner could do to a log despite its trigger, and the application's role must not be able to.
+TAMPERING = (
+    "ALTER TABLE {table} DISABLE TRIGGER ALL",
+    "ALTER TABLE {table} DISABLE TRIGGER USER",
+    "UPDATE {table} SET id = id",
+    "DELETE FROM {table}",
+    "TRUNCATE {table}",
+    "TRUNCATE {table} CASCADE",
+    "ALTER TABLE {table} OWNER TO CURRENT_USER",
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_applications_role_can_neither_disable_the_trigger_nor_update_delete_or_truncate_the_logs(world):
+    """Given the suite connected as the application's role (DATABASE_RUNTIME_ROLE, as scripts/test.sh runs it),
+    when it tries every way around the append-only trigger on the audit trail, the access log and the history
+    tables, then each statement is refused and every row is still there."""
+    from disputes import dbroles
+
+    if not os.environ.get("DATABASE_RUNTIME_ROLE"):
+        pytest.skip("the suite is connected as the owner: set DATABASE_RUNTIME_ROLE as scripts/test.sh does")
+    dispute = case_in_state(world, "submitted")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, session_user")
+        current, session = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user")
+        owned = cursor.fetchone()[0]
+    assert current == session, "the suite must log in as the role, not SET ROLE to it"
+    assert owned == 0, f"{current} owns {owned} tables: run the suite with DATABASE_RUNTIME_ROLE (scripts/test.sh)"
+    tables = dbroles.append_only_tables()
+    assert {"disputes_disputeevent", "disputes_accesslogentry"} <= set(tables)
+    counts = {}
+    for table in tables:
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            counts[table] = cursor.fetchone()[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [table])
+            drops = [f'DROP TRIGGER "{name}" ON {{table}}' for (name,) in cursor.fetchall()]
+        for statement in (*TAMPERING, *drops):
+            with pytest.raises(Exception, match="must be owner|permission denied|append-only"):
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(statement.format(table=f'"{table}"'))
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            assert cursor.fetchone()[0] == counts[table], table
+    assert counts["disputes_disputeevent"] == DisputeEvent.objects.filter(dispute=dispute).count() > 0
+    # ...while it still writes what it must: a new event through the service
+    services.dispute_start_review(dispute=dispute, actor=world.secretary)
+    assert DisputeEvent.objects.filter(dispute=dispute, kind="start_review").exists()
