@@ -1,4 +1,6 @@
-"""The checks the portal shows before a party files (procedure.md §3, §4, §7).
+"""The pre-checks of admissibility (procedure.md §3, §4, §7): the domain rule the portal shows a party
+before filing and the staff pages show as it stood on the filing day (workflow/casefile.py), one
+implementation for both.
 
 Two layers: ``facts_of(dispute)`` reads what the checks need from the database; ``checks_from(facts)``
 is a pure function of those facts (unit-tested without a database). A failed check is a *warning*
@@ -11,10 +13,10 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from .. import clock, guards
-from ..deadlines import add_period, compute_term, format_date_nl
-from ..models import DocumentType
-from ..rules import RuleSet, rule_set_on
+from . import clock, guards
+from .deadlines import add_period, compute_term, format_date_nl
+from .models import DocumentType
+from .rules import RuleSet, rule_set_on
 
 OK = "ok"
 WARNING = "warning"

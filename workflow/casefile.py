@@ -1,108 +1,23 @@
 """What the staff case page and the task pages show of a case (reads only, filtered per user)."""
 
-from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Prefetch
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils.translation import gettext as _
 
-from disputes import clock, permissions, selectors
-from disputes.deadlines import add_period, format_date_nl
-from disputes.models import DeadlineKind, Document, EffortEntry, PointPosition, StaffRole
-from disputes.rules import rule_set_by_code
+from disputes import admissibility, clock, permissions, selectors
+from disputes.models import Document, EffortEntry, PointPosition, StaffRole
 from disputes.states import TRANSITIONS
 
 from .actions import EVENT_LABELS
 
 
-@dataclass
-class Precheck:
-    label: str
-    #: True: in order; False: a problem; None: cannot be determined
-    ok: bool | None
-    lines: list = field(default_factory=list)
-
-
-def prechecks(dispute) -> list[Precheck]:
-    """The pre-checks of admissibility, as they stood on the day of filing.
-
-    Uses the portal's ``disputes.portal.prechecks.prechecks(dispute, today=...)`` (the checks the
-    applicant saw before filing) when it exists; otherwise our own summary of the stored filing
-    deadline, the ministry's window and the six months of overleg.
-    """
-    try:
-        from disputes.portal import prechecks as portal_prechecks  # written by the portal team
-    except ImportError:
-        portal_prechecks = None
-    function = getattr(portal_prechecks, "prechecks", None)
-    if callable(function):
-        filed_on = clock.localdate(dispute.submitted_at) if dispute.submitted_at else None
-        try:
-            return [_as_precheck(item) for item in function(dispute, today=filed_on)]
-        except Exception:  # an unexpected shape or signature: fall back on the stored data
-            pass
-    return _own_prechecks(dispute)
-
-
-def _as_precheck(item) -> Precheck:
-    def pick(*names, default=None):
-        for name in names:
-            if isinstance(item, dict) and name in item:
-                return item[name]
-            if hasattr(item, name):
-                return getattr(item, name)
-        return default
-
-    lines = pick("explanation", "lines", "details", default=()) or ()
-    if isinstance(lines, str):
-        lines = [lines]
-    return Precheck(
-        label=str(pick("message", "label", "title", default="")), ok=pick("ok", "passed"),
-        lines=[str(line) for line in lines],
-    )
-
-
-def _own_prechecks(dispute) -> list[Precheck]:
-    checks = []
-    filing = dispute.deadlines.filter(kind=DeadlineKind.FILING).order_by("-created_at").first()
-    submitted_on = dispute.submitted_at.date() if dispute.submitted_at else None
-    if filing is not None:
-        ok = submitted_on <= filing.due if submitted_on else None
-        checks.append(Precheck(
-            _("Indieningstermijn (vier weken na het ontstaan van het geschil)"), ok,
-            [*filing.explanation, _("Ingediend op %(date)s.") % {"date": format_date_nl(submitted_on)}]
-            if submitted_on else list(filing.explanation),
-        ))
-    else:
-        checks.append(Precheck(_("Indieningstermijn"), None, [_("De datum waarop het geschil ontstond ontbreekt.")]))
-    rules = rule_set_by_code(dispute.rule_set)
-    if dispute.kind == "totstandkoming" and rules.window and submitted_on:
-        (from_month, from_day), (to_month, to_day) = rules.window
-        after_start = (submitted_on.month, submitted_on.day) >= (from_month, from_day)
-        before_end = (submitted_on.month, submitted_on.day) <= (to_month, to_day)
-        ok = after_start or before_end if (from_month, from_day) > (to_month, to_day) else after_start and before_end
-        checks.append(Precheck(
-            _("Tijdvak van het ministerie"), ok,
-            [_("Indienen kan van %(start)02d-%(smonth)02d tot en met %(end)02d-%(emonth)02d; ingediend op %(date)s.")
-             % {"start": from_day, "smonth": from_month, "end": to_day, "emonth": to_month,
-                "date": format_date_nl(submitted_on)}],
-        ))
-    started = dispute.agreement.overleg_started_on
-    if dispute.kind == "totstandkoming":
-        if started is None:
-            checks.append(Precheck(_("Zes maanden overleg"), None, [_("De startdatum van het overleg ontbreekt.")]))
-        else:
-            mark = add_period(started, months=rules.overleg_months)
-            arose = dispute.arose_on
-            ok = arose >= mark if arose else None
-            lines = [_("Overleg gestart op %(start)s; %(months)d maanden verstreken op %(mark)s.")
-                     % {"start": format_date_nl(started), "months": rules.overleg_months, "mark": format_date_nl(mark)}]
-            if arose:
-                lines.append(_("Geschil ontstaan op %(date)s.") % {"date": format_date_nl(arose)})
-            checks.append(Precheck(_("Zes maanden overleg (art. 44 lid 4 Woningwet)"), ok, lines))
-    return checks
+def prechecks(dispute) -> list[admissibility.Check]:
+    """The pre-checks of admissibility as they stood on the day of filing: exactly what the portal's
+    review page computed for the applicant that day (one implementation, disputes/admissibility.py)."""
+    filed_on = clock.localdate(dispute.submitted_at) if dispute.submitted_at else None
+    return admissibility.prechecks(dispute, today=filed_on)
 
 
 def event_label(kind: str) -> str:

@@ -20,14 +20,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
-from .. import clock, permissions, services
+from .. import admissibility, clock, permissions, services
 from ..errors import Conflict, NotPermitted
 from ..models import Dispute, DisputeKind, Document, DocumentType, Organisation, PartyRole
 from ..rules import rule_set_on
 from ..services import drafts
 from ..states import DisputeState
 from ..uploads import clean_display_name
-from . import common, forms, prechecks
+from . import common, forms
 from .common import error_summary, run
 
 STEPS = (
@@ -76,7 +76,7 @@ def completion(dispute: Dispute) -> dict[str, bool]:
         "date": dispute.arose_on is not None and bool(dispute.title),
         "points": dispute.points.exists(),
         "efforts": dispute.agreement.effort_entries.exists(),
-        "documents": not prechecks.missing_documents(dispute.kind, present),
+        "documents": not admissibility.missing_documents(dispute.kind, present),
         "review": False,
     }
 
@@ -326,7 +326,7 @@ def draft_date(request, pk):
             return _saved(request, dispute, "date")
     term = None
     if dispute.arose_on:
-        term = prechecks.filing_term(dispute.arose_on, rule_set_on(clock.today()))
+        term = admissibility.filing_term(dispute.arose_on, rule_set_on(clock.today()))
     return _page(request, "portal/wizard/date.html", dispute, "date",
                  {"form": form, "errors": error_summary(form), "term": term})
 
@@ -465,8 +465,8 @@ def checklist(dispute, documents) -> list[dict]:
     for doc in documents:
         counts[doc.doc_type] = counts.get(doc.doc_type, 0) + 1
     rows = []
-    for required, codes in ((True, prechecks.REQUIRED_DOCUMENTS.get(dispute.kind, ())),
-                            (False, prechecks.RECOMMENDED_DOCUMENTS.get(dispute.kind, ()))):
+    for required, codes in ((True, admissibility.REQUIRED_DOCUMENTS.get(dispute.kind, ())),
+                            (False, admissibility.RECOMMENDED_DOCUMENTS.get(dispute.kind, ()))):
         for code in codes:
             rows.append({"code": code, "label": DocumentType(code).label, "required": required,
                          "count": counts.get(code, 0), "hint": DOCUMENT_HINTS.get(code, "")})
@@ -573,7 +573,7 @@ def draft_document_withdraw(request, pk, document):
 # -- step 7 and 8: review, submit, confirmation -----------------------------------------------------------------
 
 def review_context(dispute, user) -> dict:
-    checks = prechecks.prechecks(dispute)
+    checks = admissibility.prechecks(dispute)
     parties = common.parties_by_role(dispute)
     own_ids = permissions.party_organisations(user, dispute, PartyRole.APPLICANT)
     points = list(dispute.points.prefetch_related("positions__organisation"))

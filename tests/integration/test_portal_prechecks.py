@@ -1,4 +1,4 @@
-"""The pre-checks before filing (disputes/portal/prechecks.py), mostly as a pure function of facts.
+"""The pre-checks of admissibility (disputes/admissibility.py), mostly as a pure function of facts.
 
 Given the facts of a draft (kind, dates, the effort log, documents, guard problems) and today,
 the checks say what is in order, what is a warning the party may file with, and what blocks.
@@ -8,9 +8,10 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
+from disputes.admissibility import ERROR, WARNING, Facts, checks_from, in_window, prechecks
 from disputes.portal import guidance
-from disputes.portal.prechecks import ERROR, WARNING, Facts, checks_from, in_window, prechecks
 from disputes.rules import rule_set_by_code
 
 OLD = rule_set_by_code("woningwet-2015")
@@ -123,6 +124,28 @@ def test_prechecks_read_the_draft_its_log_and_documents(world, at):
     checks = by_code(prechecks(draft))
     assert checks["guard"].blocking  # the signed agreement is missing
     assert checks["notice"].ok
+
+
+@pytest.mark.django_db
+def test_the_staff_page_shows_exactly_the_portals_prechecks_of_the_filing_day(client, world, at):
+    """The secretary sees what the applicant saw on the day of filing, computed by the same function
+    (no second implementation, no fallback), even when the filing term has run out since."""
+    from viewflow.workflow.models import Task
+
+    from tests.factories import case_in_state
+
+    dispute = case_in_state(world, "submitted")  # filed on Monday 16-01-2017
+    at("2017-06-01 10:00")
+    task = next(t for t in Task.objects.filter(process__disputeprocess__dispute=dispute, finished__isnull=True)
+                if t.flow_task.name == "register")
+    client.force_login(world.secretary)
+    response = client.get(reverse("workflow:task", args=[dispute.pk, task.pk]))
+    assert response.status_code == 200
+    shown = response.context["prechecks"]
+    assert shown == prechecks(dispute, today=date(2017, 1, 16))
+    assert by_code(shown)["filing_term"].ok  # on time on the filing day, though not on 01-06-2017
+    body = response.content.decode()
+    assert "U dient op tijd in." in body and "Woningwet art. 44 lid 4" in body
 
 
 def test_every_state_has_guidance_for_both_sides():
