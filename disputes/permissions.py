@@ -11,20 +11,12 @@ from django.utils.translation import gettext as _
 from .errors import NotPermitted
 from .models import Dispute, PartyRole, StaffRole
 from .states import TRANSITIONS, Actor
+from .visibility import organisation_ids, roles  # re-exported: permissions.roles(user) etc.
 
 
 def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise NotPermitted(message or _("U heeft geen toestemming voor deze handeling."))
-
-
-def roles(user) -> set[str]:
-    """The staff roles (group names) of a user; cached on the user object for the request."""
-    if user is None or not user.is_authenticated:
-        return set()
-    if not hasattr(user, "_dispute_roles"):
-        user._dispute_roles = set(user.groups.values_list("name", flat=True))
-    return user._dispute_roles
 
 
 def has_role(user, *wanted: str) -> bool:
@@ -33,14 +25,6 @@ def has_role(user, *wanted: str) -> bool:
 
 def is_staff_member(user) -> bool:
     return has_role(user, *StaffRole.values)
-
-
-def organisation_ids(user) -> set:
-    if user is None or not user.is_authenticated:
-        return set()
-    if not hasattr(user, "_dispute_org_ids"):
-        user._dispute_org_ids = set(user.memberships.values_list("organisation_id", flat=True))
-    return user._dispute_org_ids
 
 
 def party_organisations(user, dispute: Dispute, role: str) -> set:

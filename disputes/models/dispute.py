@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from .. import guards
+from .. import guards, visibility
 from ..errors import ImmutableRecord
 from ..states import REMEDY_RETURN_STATES, TRANSITIONS, DisputeState
 from .agreement import LocalAgreement
@@ -42,19 +42,18 @@ class DisputeQuerySet(models.QuerySet):
 
         Staff see every submitted case, except commission members who declared a conflict of
         interest. Party members see the cases of their organisations; a draft only its applicants.
+        The one place of this rule: ``permissions.can_view_dispute`` and ``get_dispute_for_user_or_404``
+        call it; what it reads about the user comes from ``disputes.visibility`` (below the models).
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        from ..permissions import organisation_ids  # cached on the user for the request
-        from ..permissions import roles as roles_of
-
-        roles = roles_of(user)
+        roles = visibility.roles(user)  # cached on the user for the request
         staff = Q(pk__in=[])
         if roles & {StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL} or user.is_superuser:
             staff = ~Q(state=DisputeState.DRAFT)
         elif roles & {StaffRole.COMMISSION_CHAIR, StaffRole.COMMISSION_MEMBER}:
             staff = ~Q(state=DisputeState.DRAFT) & ~Q(recusals__user=user)
-        org_ids = list(organisation_ids(user))
+        org_ids = list(visibility.organisation_ids(user))
         applicant = Q(parties__organisation_id__in=org_ids, parties__role=PartyRole.APPLICANT)
         respondent = Q(parties__organisation_id__in=org_ids, parties__role=PartyRole.RESPONDENT) & ~Q(
             state=DisputeState.DRAFT
