@@ -22,6 +22,18 @@ class GuardFailed(TransitionNotAllowed):
         super().__init__(" ".join(self.problems), **kwargs)
 
 
+class OperationNotAllowed(Exception):
+    """An operation that is not a transition (OPERATIONS in states.py) is not possible in the case's state:
+    e.g. moving a hearing when none is planned. Reported like a refused transition (scenario ``transition``).
+    """
+
+    kind = "transition"
+
+
+#: "Not possible in this state", whether the operation is a transition or not: the views catch these alike.
+NOT_IN_THIS_STATE = (TransitionNotAllowed, OperationNotAllowed)
+
+
 class Conflict(Exception):
     """The case was changed by someone else since the actor looked at it (HTTP 409)."""
 

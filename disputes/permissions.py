@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .errors import NotPermitted
 from .models import Dispute, PartyRole, StaffRole
-from .states import TRANSITIONS, Actor
+from .states import OPERATIONS, TRANSITIONS, Actor
 from .visibility import organisation_ids, roles  # re-exported: permissions.roles(user) etc.
 
 
@@ -52,9 +52,10 @@ def get_dispute_for_user_or_404(user, **lookup) -> Dispute:
         raise Http404(_("Geschil niet gevonden.")) from exc
 
 
-#: The staff role that fires each staff transition (procedure.md §5, column "who").
+#: The staff role that acts as each kind of staff actor (procedure.md §5, column "who").
 _ACTOR_ROLES = {
     Actor.SECRETARY: (StaffRole.SECRETARY,),
+    Actor.COMMISSION_MEMBER: (StaffRole.COMMISSION_MEMBER,),
     Actor.COMMISSION_CHAIR: (StaffRole.COMMISSION_CHAIR,),
     Actor.MINISTER_OFFICIAL: (StaffRole.MINISTER_OFFICIAL,),
     # System transitions run from the periodic task (actor None); the secretary may trigger them by
@@ -63,20 +64,54 @@ _ACTOR_ROLES = {
 }
 
 
-def can_fire(user, dispute: Dispute, transition: str) -> bool:
-    """Whether ``user`` (None = the system) may fire ``transition`` on ``dispute`` at all."""
-    actor = TRANSITIONS[transition].actor
+def actors_of(user, dispute: Dispute) -> frozenset[str]:
+    """As which kinds of actor (``states.Actor``) ``user`` (None = the system) acts on this case: applicant
+    and/or respondent by membership; staff roles only on a case they can see (a recused member is none).
+    The system's operations may also be done by hand by the secretary (e.g. closing the response round)."""
     if user is None:
-        return actor == Actor.SYSTEM
+        return frozenset({Actor.SYSTEM})
     if not user.is_active:
-        return False
-    if actor == Actor.APPLICANT:
-        return is_applicant(user, dispute)
-    if actor == Actor.RESPONDENT:
-        return is_respondent(user, dispute)
-    if not can_view_dispute(user, dispute):
-        return False
-    return has_role(user, *_ACTOR_ROLES[actor])
+        return frozenset()
+    actors = set()
+    if is_applicant(user, dispute):
+        actors.add(Actor.APPLICANT)
+    if is_respondent(user, dispute):
+        actors.add(Actor.RESPONDENT)
+    staff = {actor for actor, wanted in _ACTOR_ROLES.items() if has_role(user, *wanted)}
+    if staff and can_view_dispute(user, dispute):
+        actors |= staff
+    return frozenset(actors)
+
+
+def may_ever(user, dispute: Dispute, operation: str) -> bool:
+    """Whether ``user`` is someone who may do ``operation`` on this case in some state (who, not when)."""
+    return bool(actors_of(user, dispute) & OPERATIONS[operation].actors)
+
+
+def may(user, dispute: Dispute, operation: str) -> bool:
+    """Whether ``user`` may do ``operation`` on ``dispute`` in its current state (OPERATIONS: who and when)."""
+    allowed = OPERATIONS[operation].allowed
+    return any(dispute.state in allowed[actor] for actor in actors_of(user, dispute) & allowed.keys())
+
+
+def available_actions(user, dispute: Dispute) -> frozenset[str]:
+    """Every operation ``user`` may do on ``dispute`` now, by role and state (the operations table).
+
+    The one answer the party portal, the staff pages and the scenario runner read. Conditions on the case's
+    own data (has this respondent already filed, is a question waiting for this party) are the services'
+    and guards' business, not this table's."""
+    actors = actors_of(user, dispute)
+    return frozenset(
+        name for name, op in OPERATIONS.items()
+        if any(dispute.state in op.allowed[actor] for actor in actors & op.allowed.keys())
+    )
+
+
+def can_fire(user, dispute: Dispute, transition: str) -> bool:
+    """Whether ``user`` (None = the system) may fire ``transition`` on ``dispute`` at all (who, not when:
+    the state is checked by the transition itself)."""
+    assert transition in TRANSITIONS, transition
+    return may_ever(user, dispute, transition)
 
 
 def can_respond(user, dispute: Dispute) -> bool:

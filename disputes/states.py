@@ -1,11 +1,20 @@
-"""The legal states of a dispute and the transition table of procedure.md §5.
+"""The legal states of a dispute, the transition table of procedure.md §5, and the operations table.
 
-This module is the single source of the table: the model's ``@transition`` decorators, the
-services, the permission rules, the documentation check (docs/states.md) and the table-driven
-tests all read it.
+This module is the single source of "in which state may X happen, and who may do it?" (ADR 0013):
+
+- ``TRANSITIONS``: the legal state changes (procedure.md §5), read by the model's ``@transition``
+  decorators;
+- ``OPERATIONS``: everything a user or the system does to a case, transitions included, each with the
+  states in which each kind of actor may do it. ``permissions.available_actions`` answers from it for the
+  party portal, the staff pages, the scenario runner and (later) the API; the services refuse an
+  operation out of its states through ``services._core.require_operation``; the flow's tasks and the
+  documentation (docs/states.md) are checked against it by tests/unit/test_procedure_tables.py.
+
+No state is named by a string outside this module and the migrations.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +39,13 @@ class DisputeState(models.TextChoices):
 
 S = DisputeState
 
-#: States in which the case has ended for good (no further transitions except ``close``).
+ALL_STATES = frozenset(S)
+#: States in which the case has ended for good: withdrawn, settled or closed. No transition leaves them and
+#: the staff's process for the case is over (workflow: the flow ends).
 TERMINAL_STATES = frozenset({S.WITHDRAWN, S.SETTLED, S.CLOSED})
+#: States in which the procedure has reached its outcome: the binding decision, or a terminal state. Parties
+#: add nothing more to such a case (only the objection to the Minister's decision, outside this product).
+CONCLUDED_STATES = frozenset({S.DECIDED, *TERMINAL_STATES})
 #: States in which the decision term runs: from receipt until the binding decision.
 OPEN_STATES = (
     S.SUBMITTED,
@@ -46,6 +60,9 @@ OPEN_STATES = (
 )
 #: States from which the case can return after a remedy request (``supply_remedy``/``lapse_remedy``).
 REMEDY_RETURN_STATES = (S.ADMISSIBILITY_REVIEW, S.EFFORT_REVIEW)
+#: States in which a question of the secretariat (request for information, repliek, dupliek) can be answered:
+#: from the end of the response round until the Minister has decided.
+ANSWERABLE_STATES = (S.EXCHANGE, S.HEARING_SCHEDULED, S.DELIBERATION, S.ADVICE_ISSUED)
 
 
 class Actor(models.TextChoices):
@@ -54,6 +71,7 @@ class Actor(models.TextChoices):
     APPLICANT = "applicant", _("verzoeker")
     RESPONDENT = "respondent", _("verweerder")
     SECRETARY = "secretary", _("secretaris")
+    COMMISSION_MEMBER = "commission_member", _("lid adviescommissie")
     COMMISSION_CHAIR = "commission_chair", _("voorzitter adviescommissie")
     MINISTER_OFFICIAL = "minister_official", _("ambtenaar namens de Minister")
     SYSTEM = "system", _("systeem")
@@ -133,3 +151,80 @@ def targets_of(spec: TransitionSpec, source: str) -> str:
     if spec.target == RETURN:
         return "(" + "|".join(REMEDY_RETURN_STATES) + ")"
     return spec.target
+
+
+# -- operations ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Operation:
+    """Something done to a case: who (kind of actor) may do it in which states.
+
+    ``allowed`` maps an ``Actor`` to the states in which that actor may do it; most operations have one set
+    of states for all their actors, a few differ per actor (staff of the ministry still add documents to a
+    decided case, parties do not). ``transition`` names the entry of ``TRANSITIONS`` it fires, if any.
+    """
+
+    name: str
+    label: str
+    allowed: Mapping[str, frozenset[str]]
+    transition: str | None = None
+    #: the staff's flow task whose page offers it (workflow.actions.TASK_ACTIONS), for the agreement test
+    tasks: tuple[str, ...] = field(default=())
+
+    @property
+    def states(self) -> frozenset[str]:
+        """Every state in which someone may do it."""
+        return frozenset().union(*self.allowed.values())
+
+    @property
+    def actors(self) -> frozenset[str]:
+        return frozenset(self.allowed)
+
+
+def _op(name: str, label, states, *actors: str, tasks: tuple[str, ...] = ()) -> Operation:
+    return Operation(name, label, {actor: frozenset(states) for actor in actors}, tasks=tasks)
+
+
+def _from_transition(spec: TransitionSpec) -> Operation:
+    return Operation(spec.name, spec.label, {spec.actor: frozenset(spec.sources)}, transition=spec.name)
+
+
+_STAFF_OF_THE_MINISTRY = (Actor.SECRETARY, Actor.MINISTER_OFFICIAL)
+_COMMISSION = (Actor.COMMISSION_CHAIR, Actor.COMMISSION_MEMBER)
+_PARTIES = (Actor.APPLICANT, Actor.RESPONDENT)
+_NOT_CONCLUDED = ALL_STATES - CONCLUDED_STATES
+
+OPERATIONS: dict[str, Operation] = {
+    op.name: op
+    for op in (
+        *(_from_transition(spec) for spec in TRANSITIONS.values()),
+        _op("edit_draft", _("Concept bewerken"), (S.DRAFT,), Actor.APPLICANT),
+        _op("respond", _("Verweer indienen"), (S.AWAITING_RESPONSE,), Actor.RESPONDENT),
+        _op("allow_late_response", _("Te laat verweer toestaan"), (S.AWAITING_RESPONSE,), Actor.SECRETARY),
+        _op("answer_information", _("Vraag om inlichtingen beantwoorden"), ANSWERABLE_STATES,
+            *_PARTIES, Actor.SECRETARY),
+        _op("reschedule_hearing", _("Hoorzitting wijzigen"), (S.HEARING_SCHEDULED,), Actor.SECRETARY),
+        _op("decide_point_admissibility", _("Ontvankelijkheid geschilpunt vastleggen"), REMEDY_RETURN_STATES,
+            Actor.SECRETARY, tasks=("assess_admissibility",)),
+        _op("assess_efforts", _("Inspanningen beoordelen"), (S.EFFORT_REVIEW,), Actor.SECRETARY,
+            tasks=("review_efforts",)),
+        _op("advise_point", _("Advies over geschilpunt vastleggen"), (S.DELIBERATION,), Actor.COMMISSION_CHAIR,
+            tasks=("prepare_advice",)),
+        _op("decide_point", _("Beslissing over geschilpunt vastleggen"), (S.ADVICE_ISSUED,),
+            Actor.MINISTER_OFFICIAL, tasks=("draft_decision",)),
+        _op("draft_decision", _("Ontwerpuitspraak opstellen"), (S.ADVICE_ISSUED,), *_STAFF_OF_THE_MINISTRY,
+            tasks=("draft_decision",)),
+        _op("send_reminder", _("Herinnering sturen"), OPEN_STATES, Actor.SECRETARY),
+        _op("record_effort", _("Overleglogboek aanvullen"), OPEN_STATES, *_PARTIES),
+        Operation(
+            "add_document", _("Document toevoegen"),
+            {**{actor: _NOT_CONCLUDED for actor in (*_PARTIES, *_COMMISSION)},
+             **{actor: ALL_STATES for actor in _STAFF_OF_THE_MINISTRY}},
+        ),
+        _op("recuse", _("Verschonen"), ALL_STATES, *_COMMISSION),
+    )
+}
+
+
+def operation_states(name: str) -> frozenset[str]:
+    """The states in which anyone may do operation ``name``."""
+    return OPERATIONS[name].states

@@ -1,9 +1,11 @@
 """What staff can do on the pages under /werk/: each action is one form and one service call.
 
 Task actions belong to a task (``TASK_ACTIONS[node name]``); case actions are offered on the case
-page whenever the user's role and the case's state allow them (extension, settlement, late
-response, documents, recusal). Every ``perform`` makes exactly one call into ``disputes.services``
-(or ``workflow.services`` for assignment) and returns nothing; the views map the domain's errors.
+page whenever the operations table (``disputes.states.OPERATIONS``, through
+``permissions.may``) allows the user's role in the case's state, and the case's own data allow them
+(extension, settlement, late response, documents, recusal). Every ``perform`` makes exactly one call
+into ``disputes.services`` (or ``workflow.services`` for assignment) and returns nothing; the views map
+the domain's errors.
 """
 
 from collections.abc import Callable
@@ -13,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from disputes import permissions, services
 from disputes.models import StaffRole
-from disputes.services.proceedings import ANSWERABLE_STATES, current_hearing, hearing_moment
-from disputes.states import OPEN_STATES, TRANSITIONS
+from disputes.services.proceedings import current_hearing, hearing_moment
+from disputes.states import Actor
 
 from . import forms
 
@@ -31,14 +33,20 @@ class Action:
     admissible_points_only: bool = False
     #: a short explanation shown above the form
     help: str = ""
-    #: user, dispute -> may this user use this action now (case actions only)
-    allowed: Callable = field(default=lambda user, dispute: True)
+    #: the operation (disputes.states.OPERATIONS) it performs: who may, in which states (case actions)
+    operation: str = ""
+    #: user, dispute -> what the case's own data add to the table (e.g. an open question to answer)
+    when: Callable = field(default=lambda user, dispute: True)
     #: extra keyword arguments for the form: dispute, user -> dict
     form_kwargs: Callable = field(default=lambda dispute, user: {})
     #: initial values of an unbound form: dispute, point -> dict
     initial: Callable = field(default=lambda dispute, point: {})
     #: the destructive or final actions get a warning colour/text
     final: bool = False
+
+    def allowed(self, user, dispute) -> bool:
+        """May this user use this action on the case now: the operations table, then the case's data."""
+        return (not self.operation or permissions.may(user, dispute, self.operation)) and self.when(user, dispute)
 
 
 def _version(form) -> int:
@@ -51,6 +59,7 @@ START_REVIEW = Action(
     lambda request, dispute, form, point=None: services.dispute_start_review(
         dispute=dispute, actor=request.user, expected_version=_version(form)),
     help=_("De ontvangst is gecontroleerd; het secretariaat begint met de beoordeling van de ontvankelijkheid."),
+    operation="start_review",
 )
 POINT_ADMISSIBILITY = Action(
     "point_admissibility", _("Ontvankelijkheid vastleggen"), forms.PointAdmissibilityForm,
@@ -62,6 +71,7 @@ POINT_ADMISSIBILITY = Action(
         "admissible": {"admissible": "1", "inadmissible": "0"}.get(point.admissibility),
         "reasons": point.inadmissibility_reasons, "note": point.admissibility_note,
     },
+    operation="decide_point_admissibility",
 )
 PASS_ADMISSIBILITY = Action(
     "pass_admissibility", _("Ontvankelijkheid vaststellen"), forms.ConfirmForm,
@@ -69,6 +79,7 @@ PASS_ADMISSIBILITY = Action(
         dispute=dispute, actor=request.user, expected_version=_version(form)),
     help=_("Over elk geschilpunt is beslist en ten minste één punt is ontvankelijk: door naar de toets van de "
            "inspanningen."),
+    operation="pass_admissibility",
 )
 REQUEST_REMEDY = Action(
     "request_remedy", _("Herstel verzuim vragen"), forms.RequestRemedyForm,
@@ -76,6 +87,7 @@ REQUEST_REMEDY = Action(
         dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"],
         deadline=form.cleaned_data["deadline"], documents=form.documents(), expected_version=_version(form)),
     help=_("De verzoeker moet het verzoek aanvullen; de beslistermijn is zolang opgeschort."),
+    operation="request_remedy",
 )
 ASSESS_EFFORTS = Action(
     "assess_efforts", _("Inspanningen beoordelen"), forms.EffortsForm,
@@ -85,12 +97,14 @@ ASSESS_EFFORTS = Action(
     initial=lambda dispute, point: {
         "sufficient": {True: "1", False: "0"}.get(dispute.efforts_sufficient), "reason": dispute.efforts_reason,
     },
+    operation="assess_efforts",
 )
 ACCEPT = Action(
     "accept", _("In behandeling nemen"), forms.ConfirmForm,
     lambda request, dispute, form, point=None: services.dispute_accept(
         dispute=dispute, actor=request.user, expected_version=_version(form)),
     help=_("De inspanningen zijn voldoende: de verweerders krijgen de verweertermijn (standaard vier weken)."),
+    operation="accept",
 )
 DECLARE_INADMISSIBLE = Action(
     "declare_inadmissible", _("Geheel niet-ontvankelijk verklaren"), forms.DeclareInadmissibleForm,
@@ -103,6 +117,7 @@ DECLARE_INADMISSIBLE = Action(
     )},
     help=_("Dit is de beslissing namens de Minister; de bezwaartermijn gaat lopen."),
     final=True,
+    operation="declare_inadmissible",
 )
 REQUEST_INFORMATION = Action(
     "request_information", _("Inlichtingen vragen"), forms.RequestInformationForm,
@@ -111,6 +126,7 @@ REQUEST_INFORMATION = Action(
         deadline=form.cleaned_data["deadline"], documents=form.documents(), expected_version=_version(form)),
     form_kwargs=lambda dispute, user: {"dispute": dispute},
     help=_("Een vraag aan één partij, met een eigen termijn. De taak blijft open."),
+    operation="request_information",
 )
 SCHEDULE_HEARING = Action(
     "schedule_hearing", _("Hoorzitting plannen"), forms.ScheduleHearingForm,
@@ -118,18 +134,21 @@ SCHEDULE_HEARING = Action(
         dispute=dispute, actor=request.user, hearing_at=form.cleaned_data["hearing_at"],
         place=form.cleaned_data["place"], documents=form.documents(), expected_version=_version(form)),
     help=_("Alle leden van de partijen krijgen een uitnodiging per e-mail met een agenda-bestand (.ics)."),
+    operation="schedule_hearing",
 )
 SKIP_HEARING = Action(
     "skip_hearing", _("Schriftelijk afdoen"), forms.SkipHearingForm,
     lambda request, dispute, form, point=None: services.dispute_skip_hearing(
         dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"], expected_version=_version(form)),
     help=_("Geen hoorzitting: de commissie beraadslaagt op de stukken. Motiveer waarom dat volstaat."),
+    operation="skip_hearing",
 )
 RECORD_HEARING = Action(
     "record_hearing", _("Verslag vastleggen"), forms.RecordHearingForm,
     lambda request, dispute, form, point=None: services.dispute_record_hearing(
         dispute=dispute, actor=request.user, documents=form.documents(), expected_version=_version(form)),
     help=_("Met het verslag gaat het geschil naar de beraadslaging van de commissie."),
+    operation="record_hearing",
 )
 POINT_ADVICE = Action(
     "point_advise", _("Advies over dit punt vastleggen"), forms.PointAdviceForm,
@@ -140,12 +159,14 @@ POINT_ADVICE = Action(
     initial=lambda dispute, point: {
         "finding": point.advice_finding or None, "recommendation": point.advice_recommendation,
     },
+    operation="advise_point",
 )
 ISSUE_ADVICE = Action(
     "issue_advice", _("Advies uitbrengen"), forms.IssueAdviceForm,
     lambda request, dispute, form, point=None: services.dispute_issue_advice(
         dispute=dispute, actor=request.user, documents=form.documents(), expected_version=_version(form)),
     help=_("Het advies gaat naar de Minister. Elk ontvankelijk geschilpunt heeft een bevinding nodig."),
+    operation="issue_advice",
 )
 POINT_DECISION = Action(
     "point_decide", _("Beslissing over dit punt vastleggen"), forms.PointDecisionForm,
@@ -159,12 +180,14 @@ POINT_DECISION = Action(
         "decision": "" if point.decision_follows_advice else point.decision_finding,
         "reason": point.decision_reason,
     },
+    operation="decide_point",
 )
 DRAFT_DECISION = Action(
     "draft_decision", _("Ontwerpuitspraak vastleggen"), forms.DraftDecisionForm,
     lambda request, dispute, form, point=None: services.dispute_draft_decision(
         dispute=dispute, actor=request.user, documents=form.documents()),
     help=_("Daarna stelt een andere ambtenaar de uitspraak vast (vier ogen): wie opstelt, kan niet vaststellen."),
+    operation="draft_decision",
 )
 DECIDE = Action(
     "decide", _("Bindende uitspraak vaststellen"), forms.DecideForm,
@@ -172,6 +195,7 @@ DECIDE = Action(
         dispute=dispute, actor=request.user, documents=form.documents(), expected_version=_version(form)),
     help=_("De uitspraak gaat naar alle partijen; de bezwaartermijn van zes weken gaat lopen."),
     final=True,
+    operation="decide",
 )
 
 #: node name -> the actions on its task page, in the order they are shown
@@ -190,10 +214,6 @@ TASK_ACTIONS: dict[str, tuple[Action, ...]] = {
 
 
 # -- case actions ----------------------------------------------------------------------------------
-def _open_response_round(dispute) -> bool:
-    return dispute.state == "awaiting_response"
-
-
 def _current_hearing_initial(dispute) -> dict:
     event = current_hearing(dispute)
     if event is None:
@@ -209,8 +229,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_extend_decision_term(
                 dispute=dispute, actor=request.user, weeks=form.cleaned_data["weeks"],
                 reason=form.cleaned_data["reason"], documents=form.documents(), expected_version=_version(form)),
-            allowed=lambda user, dispute: dispute.state in OPEN_STATES
-            and permissions.can_fire(user, dispute, "extend_decision_term"),
+            operation="extend_decision_term",
             help=_("Ten hoogste vier weken per keer, alleen vóór het einde van de lopende termijn; alle partijen "
                    "krijgen bericht (art. 40 lid 2 BTIV)."),
         ),
@@ -219,8 +238,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_settle(
                 dispute=dispute, actor=request.user, documents=form.documents(), note=form.cleaned_data["note"],
                 expected_version=_version(form)),
-            allowed=lambda user, dispute: dispute.state in TRANSITIONS["settle"].sources
-            and permissions.can_fire(user, dispute, "settle"),
+            operation="settle",
             help=_("Partijen zijn het alsnog eens geworden. Het geschil wordt afgesloten als geschikt."),
             final=True,
         ),
@@ -228,7 +246,7 @@ CASE_ACTIONS: dict[str, Action] = {
             "te-laat-verweer", _("Te laat verweer toestaan"), forms.AllowLateResponseForm,
             lambda request, dispute, form, point=None: services.dispute_allow_late_response(
                 dispute=dispute, actor=request.user, organisation=form.cleaned_data["organisation"]),
-            allowed=lambda user, dispute: _open_response_round(dispute) and permissions.can_assess(user, dispute),
+            operation="allow_late_response",
             form_kwargs=lambda dispute, user: {"dispute": dispute},
             help=_("Deze verweerder mag na de verweertermijn nog verweer indienen."),
         ),
@@ -236,8 +254,7 @@ CASE_ACTIONS: dict[str, Action] = {
             "verweerronde-sluiten", _("Verweerronde sluiten"), forms.ConfirmForm,
             lambda request, dispute, form, point=None: services.dispute_close_responses(
                 dispute=dispute, actor=request.user, expected_version=_version(form)),
-            allowed=lambda user, dispute: _open_response_round(dispute)
-            and permissions.can_fire(user, dispute, "close_responses"),
+            operation="close_responses",
             help=_("Kan zodra alle verweerders hebben gereageerd of de verweertermijn is verstreken; anders sluit "
                    "de ronde vanzelf."),
         ),
@@ -247,8 +264,7 @@ CASE_ACTIONS: dict[str, Action] = {
                 dispute=dispute, actor=request.user, hearing_at=form.cleaned_data["hearing_at"],
                 place=form.cleaned_data["place"], reason=form.cleaned_data["reason"], documents=form.documents(),
                 expected_version=_version(form)),
-            allowed=lambda user, dispute: dispute.state == "hearing_scheduled"
-            and permissions.can_fire(user, dispute, "schedule_hearing"),
+            operation="reschedule_hearing",
             initial=lambda dispute, point: _current_hearing_initial(dispute),
             help=_("Een andere datum, tijd of plaats. Alle partijen krijgen een nieuwe uitnodiging die de vorige "
                    "vervangt, ook in hun agenda."),
@@ -258,10 +274,10 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_answer_information(
                 dispute=dispute, actor=request.user, deadline_id=form.cleaned_data["request"],
                 answer=form.cleaned_data["answer"], documents=form.documents(), expected_version=_version(form)),
-            allowed=lambda user, dispute: dispute.state in ANSWERABLE_STATES
-            and permissions.has_role(user, StaffRole.SECRETARY)
-            and dispute.deadlines.filter(kind="information", closed_at__isnull=True).exists()
-            and permissions.can_assess(user, dispute),
+            operation="answer_information",
+            # on the staff page only the secretary's way in, for an answer that came by post
+            when=lambda user, dispute: Actor.SECRETARY in permissions.actors_of(user, dispute)
+            and dispute.deadlines.filter(kind="information", closed_at__isnull=True).exists(),
             form_kwargs=lambda dispute, user: {"dispute": dispute},
             help=_("Voor een antwoord dat per post of e-mail binnenkwam. Partijen antwoorden anders zelf in het "
                    "portaal. De termijn van de vraag sluit; alle partijen krijgen bericht."),
@@ -271,9 +287,8 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_send_reminder(
                 dispute=dispute, actor=request.user, deadline_id=form.cleaned_data["deadline"],
                 expected_version=_version(form)),
-            allowed=lambda user, dispute: dispute.state in OPEN_STATES
-            and permissions.has_role(user, StaffRole.SECRETARY)
-            and bool(services.reminder_deadlines(dispute)) and permissions.can_assess(user, dispute),
+            operation="send_reminder",
+            when=lambda user, dispute: bool(services.reminder_deadlines(dispute)),
             form_kwargs=lambda dispute, user: {"dispute": dispute},
             help=_("Een e-mail aan de partij(en) die vóór deze termijn nog iets moeten doen, naast de automatische "
                    "herinnering drie werkdagen vooraf. Hoogstens één per termijn per dag."),
@@ -283,7 +298,8 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.document_upload(
                 dispute=dispute, actor=request.user, uploaded=form.cleaned_data["file"],
                 doc_type=form.cleaned_data["doc_type"], confidentiality=form.cleaned_data["confidentiality"]),
-            allowed=lambda user, dispute: bool(permissions.upload_levels(user, dispute)),
+            operation="add_document",
+            when=lambda user, dispute: bool(permissions.upload_levels(user, dispute)),
             form_kwargs=lambda dispute, user: {"levels": permissions.upload_levels(user, dispute)},
             help=_("Bijvoorbeeld interne aantekeningen van de commissie: kies dan 'Alleen medewerkers en "
                    "adviescommissie'; partijen zien die nooit."),
@@ -292,7 +308,7 @@ CASE_ACTIONS: dict[str, Action] = {
             "verschonen", _("Verschonen (belangenconflict melden)"), forms.RecuseForm,
             lambda request, dispute, form, point=None: services.dispute_recuse(
                 dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"]),
-            allowed=lambda user, dispute: permissions.can_recuse(user, dispute),
+            operation="recuse",
             help=_("Daarna ziet u niets meer van dit geschil: niet in de werkvoorraad, niet in uw taken en niet "
                    "in het dossier. Dit is niet terug te draaien."),
             final=True,

@@ -3,7 +3,7 @@
 Thin views: parse a form with explicit fields, make one service call, respond. Cases are loaded
 through ``permissions.get_dispute_for_user_or_404``; state changes only by POST (CSRF). The
 domain's errors are mapped once (``_domain_error``): Conflict -> 409 page, NotPermitted -> 403
-page, ValidationError -> form errors, TransitionNotAllowed / GuardFailed / DeadlineError -> a
+page, ValidationError -> form errors, a refused transition or operation / DeadlineError -> a
 clear message on the page. Never a 500 for something the user did.
 """
 
@@ -20,11 +20,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django_fsm import TransitionNotAllowed
 from viewflow.workflow.models import Task
 
 from disputes import clock, permissions, selectors
-from disputes.errors import Conflict, DeadlineError, NotPermitted
+from disputes.errors import NOT_IN_THIS_STATE, Conflict, DeadlineError, NotPermitted
 from disputes.models import COMMISSION_ROLES, Dispute, DisputeKind, StaffRole
 from disputes.services._core import CONFLICT_MESSAGE
 from disputes.services.proceedings import current_hearing, hearing_moment
@@ -99,7 +98,7 @@ def _domain_error(request, exc, form, dispute, back_url):
     return None
 
 
-DOMAIN_ERRORS = (Conflict, NotPermitted, ValidationError, TransitionNotAllowed, DeadlineError)
+DOMAIN_ERRORS = (Conflict, NotPermitted, ValidationError, *NOT_IN_THIS_STATE, DeadlineError)
 
 
 def _page_message(exc) -> str:

@@ -10,13 +10,11 @@ from django.views.decorators.http import require_http_methods
 
 from .. import clock, permissions, selectors, services
 from ..models import Admissibility, DeadlineKind, DocumentType
-from ..services.proceedings import ANSWERABLE_STATES
-from ..states import TRANSITIONS, DisputeState
+from ..states import DisputeState
 from . import common, forms, guidance, timeline
 from .common import APPLICANT, RESPONDENT, STAFF, error_summary, run
 
 DOSSIER_PANEL = "dossier/_export_panel.html"
-ENDED_STATES = ("decided", "withdrawn", "settled", "closed")
 
 
 def dossier_panel_available() -> bool:
@@ -58,20 +56,20 @@ def case_context(request, dispute) -> dict:
         remedy_request = request_event.payload.get("reason", "") if request_event else ""
 
     points = list(dispute.points.prefetch_related("positions__organisation"))
-    can_act = role in (APPLICANT, RESPONDENT)
+    available = permissions.available_actions(user, dispute) if role in (APPLICANT, RESPONDENT) else frozenset()
     actions = []
-    if role == APPLICANT and dispute.state == DisputeState.DRAFT:
+    if "edit_draft" in available:
         actions.append({"url": "portal:draft-resume", "label": _("Verder met indienen"), "primary": True})
-    if role == APPLICANT and dispute.state == DisputeState.AWAITING_REMEDY:
+    if "supply_remedy" in available:
         actions.append({"url": "portal:remedy", "label": _("Verzoek aanvullen (herstel verzuim)"), "primary": True})
-    if role == RESPONDENT and dispute.state == DisputeState.AWAITING_RESPONSE and not responded:
+    if "respond" in available and not responded:
         actions.append({"url": "portal:respond", "label": _("Verweer indienen"), "primary": True})
-    if can_act and guidance.waiting_question(dispute.state, deadlines, org_ids):
+    if "answer_information" in available and guidance.waiting_question(dispute.state, deadlines, org_ids):
         actions.append({"url": "portal:information", "label": _("Vraag om inlichtingen beantwoorden"),
                         "primary": True})
-    if can_act and dispute.state not in ENDED_STATES and dispute.state != DisputeState.DRAFT:
+    if "record_effort" in available:
         actions.append({"url": "portal:case-efforts", "label": _("Overleglogboek aanvullen"), "primary": False})
-    if role == APPLICANT and dispute.state in TRANSITIONS["withdraw"].sources:
+    if "withdraw" in available and role == APPLICANT:
         label = _("Concept intrekken") if dispute.state == DisputeState.DRAFT else _("Verzoek intrekken")
         actions.append({"url": "portal:withdraw", "label": label, "primary": False, "warning": True})
 
@@ -165,7 +163,8 @@ def respond(request, pk):
     deadline = dispute.deadlines.filter(kind=DeadlineKind.RESPONSE).order_by("-created_at").first()
     mine = _my_respondent_parties(request.user, dispute.parties.filter(role="respondent"))
     return _action_page(request, "portal/respond.html", dispute, form,
-                        open=dispute.state == DisputeState.AWAITING_RESPONSE and not all(p.responded_at for p in mine),
+                        open=permissions.may(request.user, dispute, "respond")
+                        and not all(p.responded_at for p in mine),
                         rows=list(zip(points, form.position_fields(), strict=True)), deadline=deadline,
                         due_text=guidance.due_text(deadline))
 
@@ -194,7 +193,7 @@ def information(request, pk):
             return redirect("portal:dispute", dispute.pk)
     late = [r for r in requests if r.deadline.due < clock.today()]
     return _action_page(request, "portal/information.html", dispute, form, requests=requests, late=late,
-                        open=bool(requests) and dispute.state in ANSWERABLE_STATES)
+                        open=bool(requests) and permissions.may(request.user, dispute, "answer_information"))
 
 
 @login_required
@@ -215,7 +214,7 @@ def withdraw(request, pk):
             messages.success(request, _("Het verzoek is ingetrokken. Alle partijen krijgen hiervan bericht."))
             return redirect("portal:dispute", dispute.pk)
     return _action_page(request, "portal/withdraw.html", dispute, form,
-                        open=dispute.state in TRANSITIONS["withdraw"].sources)
+                        open=permissions.may(request.user, dispute, "withdraw"))
 
 
 @login_required

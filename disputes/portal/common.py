@@ -10,10 +10,9 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
 from .. import permissions
-from ..errors import Conflict, DeadlineError, GuardFailed, NotPermitted
+from ..errors import NOT_IN_THIS_STATE, Conflict, DeadlineError, GuardFailed, NotPermitted
 from ..models import Document, LocalAgreement, Organisation, PartyRole
 
 APPLICANT = "applicant"
@@ -145,7 +144,7 @@ def run(request, form, call, *, field_map: dict | None = None, back: str = "") -
         return Outcome(False, response=forbidden_response(request, str(exc)))
     except ValidationError as exc:
         add_validation_error(form, exc, field_map)
-    except (TransitionNotAllowed, DeadlineError) as exc:
+    except (*NOT_IN_THIS_STATE, DeadlineError) as exc:
         form.add_error(None, message_of(exc))
     return Outcome(False)
 

@@ -147,7 +147,7 @@ def guidance_for(state: str, role: str) -> Guidance:
 def waiting_question(state: str, deadlines, organisation_ids) -> object | None:
     """The earliest open information request (from a list of the case's deadlines) put to one of
     these organisations, while the case can still take an answer: then the party has to act."""
-    from ..services.proceedings import ANSWERABLE_STATES
+    from ..states import ANSWERABLE_STATES
 
     if state not in ANSWERABLE_STATES:
         return None

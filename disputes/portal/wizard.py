@@ -18,10 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from django_fsm import TransitionNotAllowed
 
 from .. import admissibility, clock, permissions, services
-from ..errors import Conflict, NotPermitted
+from ..errors import NOT_IN_THIS_STATE, Conflict, NotPermitted
 from ..models import Dispute, DisputeKind, Document, DocumentType, Organisation, PartyRole
 from ..rules import rule_set_on
 from ..services import drafts
@@ -534,7 +533,7 @@ def draft_upload(request, pk):
                                                  doc_type=form.cleaned_data["doc_type"])
         except ValidationError as exc:
             results.append({"name": name, "ok": False, "message": " ".join(exc.messages)})
-        except (NotPermitted, Conflict, TransitionNotAllowed) as exc:
+        except (NotPermitted, Conflict, *NOT_IN_THIS_STATE) as exc:
             results.append({"name": name, "ok": False, "message": common.message_of(exc)})
         else:
             results.append({"name": document.display_name, "ok": True, "id": str(document.pk),

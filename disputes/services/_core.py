@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from .. import clock, permissions, signals
-from ..errors import Conflict, GuardFailed
+from ..errors import Conflict, GuardFailed, OperationNotAllowed
 from ..guards import GUARD_PROBLEMS
 from ..models import Confidentiality, Dispute, DisputeEvent
-from ..states import TRANSITIONS, DisputeState
+from ..states import OPERATIONS, TRANSITIONS, DisputeState
 
 _files = threading.local()
 
@@ -102,6 +102,37 @@ def record(
     )
     signals.event_recorded.send(sender=DisputeEvent, dispute=dispute, event=event)
     return event
+
+
+def change(
+    dispute: Dispute,
+    *,
+    actor,
+    kind: str,
+    payload: dict | None = None,
+    visibility: str = Confidentiality.PARTIES,
+    organisation=None,
+    **fields,
+) -> DisputeEvent:
+    """The one way a service changes a locked case without a transition: set ``fields``, bump the version
+    (ADR 0005: an open form of the case becomes stale), save, and append the event to the audit trail."""
+    for name, value in fields.items():
+        setattr(dispute, name, value)
+    dispute.version += 1
+    dispute.save(update_fields=[*fields, "version"])
+    return record(dispute, actor=actor, kind=kind, payload=payload, visibility=visibility, organisation=organisation)
+
+
+def require_operation(dispute: Dispute, name: str, *, actor, message: str | None = None) -> None:
+    """Who, then when, from the operations table: ``NotPermitted`` when the actor is never one who may do
+    ``name`` on this case; ``OperationNotAllowed`` (with ``message``) when not in the case's current state."""
+    permissions.require(permissions.may_ever(actor, dispute, name))
+    if not permissions.may(actor, dispute, name):
+        raise OperationNotAllowed(
+            message
+            or _("'%(action)s' is niet mogelijk in de status '%(state)s'.")
+            % {"action": OPERATIONS[name].label, "state": state_label(dispute.state)}
+        )
 
 
 def state_label(state: str) -> str:

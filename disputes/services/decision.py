@@ -8,7 +8,7 @@ from ..deadlines import format_date_nl
 from ..errors import DeadlineError, GuardFailed
 from ..models import Confidentiality, DeadlineKind, Dispute, DisputePoint, Finding, Recusal, Step
 from . import deadlines
-from ._core import fire, lock, on_commit_notify, record, service
+from ._core import change, fire, lock, on_commit_notify, require_operation, service
 from .documents import store_all
 from .review import _after_decision
 
@@ -17,11 +17,11 @@ from .review import _after_decision
 def dispute_recuse(*, dispute: Dispute, actor, reason: str, expected_version: int | None = None) -> None:
     """A commission member declares a conflict of interest; from now on the case is hidden from them."""
     dispute = lock(dispute, expected_version=expected_version)
-    permissions.require(permissions.can_recuse(actor, dispute))
+    require_operation(dispute, "recuse", actor=actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Geef de reden van verschoning.")})
     Recusal.objects.create(dispute=dispute, user=actor, reason=reason, declared_at=clock.now())
-    record(dispute, actor=actor, kind="recused", payload={"reason": reason}, visibility=Confidentiality.COMMISSION)
+    change(dispute, actor=actor, kind="recused", payload={"reason": reason}, visibility=Confidentiality.COMMISSION)
 
 
 def _point_in(dispute: Dispute, point: DisputePoint) -> DisputePoint:
@@ -42,19 +42,14 @@ def _require_finding(finding: str) -> None:
 def point_advise(*, point: DisputePoint, actor, finding: str, recommendation: str = "", expected_version=None):
     """The chair records the commission's finding and recommendation on one point (in deliberation)."""
     dispute = lock(point.dispute, expected_version=expected_version)
-    permissions.require(permissions.can_advise(actor, dispute))
-    if dispute.state != "deliberation":
-        from django_fsm import TransitionNotAllowed
-
-        raise TransitionNotAllowed(_("Het advies per geschilpunt wordt opgesteld tijdens de beraadslaging."))
+    require_operation(dispute, "advise_point", actor=actor,
+                      message=_("Het advies per geschilpunt wordt opgesteld tijdens de beraadslaging."))
     point = _point_in(dispute, point)
     _require_finding(finding)
     point.advice_finding = finding
     point.advice_recommendation = recommendation
     point.save(update_fields=["advice_finding", "advice_recommendation"])
-    dispute.version += 1
-    dispute.save(update_fields=["version"])
-    record(dispute, actor=actor, kind="point_advised", payload={"point": point.key, "finding": finding},
+    change(dispute, actor=actor, kind="point_advised", payload={"point": point.key, "finding": finding},
            visibility=Confidentiality.COMMISSION)
     return point
 
@@ -81,11 +76,8 @@ def point_decide(
     The official who records the decisions is its drafter and cannot also adopt it.
     """
     dispute = lock(point.dispute, expected_version=expected_version)
-    permissions.require(permissions.can_decide(actor, dispute))
-    if dispute.state != "advice_issued":
-        from django_fsm import TransitionNotAllowed
-
-        raise TransitionNotAllowed(_("Over de geschilpunten wordt beslist nadat het advies is uitgebracht."))
+    require_operation(dispute, "decide_point", actor=actor,
+                      message=_("Over de geschilpunten wordt beslist nadat het advies is uitgebracht."))
     point = _point_in(dispute, point)
     if follow_advice:
         decision, reason = point.advice_finding, reason
@@ -97,9 +89,7 @@ def point_decide(
     point.decision_finding = decision
     point.decision_reason = reason
     point.save(update_fields=["decision_follows_advice", "decision_finding", "decision_reason"])
-    dispute.version += 1
-    dispute.save(update_fields=["version"])
-    record(dispute, actor=actor, kind="point_decided", visibility=Confidentiality.INTERNAL,
+    change(dispute, actor=actor, kind="point_decided", visibility=Confidentiality.INTERNAL,
            payload={"point": point.key, "decision": decision, "follows_advice": follow_advice})
     return point
 
@@ -108,18 +98,12 @@ def point_decide(
 def dispute_draft_decision(*, dispute: Dispute, actor, documents, expected_version: int | None = None) -> Dispute:
     """Upload the draft binding decision (internal); its drafter cannot adopt it (four eyes)."""
     dispute = lock(dispute, expected_version=expected_version)
-    permissions.require(permissions.can_decide(actor, dispute) or permissions.can_assess(actor, dispute))
-    if dispute.state != "advice_issued":
-        from django_fsm import TransitionNotAllowed
-
-        raise TransitionNotAllowed(_("Een ontwerpuitspraak volgt op het advies."))
+    require_operation(dispute, "draft_decision", actor=actor, message=_("Een ontwerpuitspraak volgt op het advies."))
     store_all(
         dispute=dispute, actor=actor, files=documents, step=Step.DECISION, confidentiality=Confidentiality.INTERNAL
     )
-    dispute.decision_drafted_by = actor
-    dispute.version += 1
-    dispute.save(update_fields=["decision_drafted_by", "version"])
-    record(dispute, actor=actor, kind="decision_drafted", visibility=Confidentiality.INTERNAL)
+    change(dispute, actor=actor, kind="decision_drafted", visibility=Confidentiality.INTERNAL,
+           decision_drafted_by=actor)
     return dispute
 
 

@@ -5,9 +5,9 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
-from ..models import Bundle, Confidentiality, Dispute, Document, DocumentType, StaffRole, Step
+from ..models import Bundle, Confidentiality, Dispute, Document, DocumentType, Step
 from ..uploads import check_upload
-from ._core import lock, record, service, track_stored_file
+from ._core import lock, record, require_operation, service, track_stored_file
 
 #: Which step's bundle a document lands in when the caller does not say (procedure.md §8).
 STEP_OF_STATE = {
@@ -112,10 +112,8 @@ def document_upload(
     """A party or staff member adds a document to the current step of a case."""
     dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_upload(actor, dispute, confidentiality))
-    if dispute.state in ("decided", "withdrawn", "settled", "closed") and not permissions.has_role(
-        actor, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL
-    ):
-        raise ValidationError(_("Dit geschil is afgerond; er kunnen geen documenten meer worden toegevoegd."))
+    require_operation(dispute, "add_document", actor=actor,
+                      message=_("Dit geschil is afgerond; er kunnen geen documenten meer worden toegevoegd."))
     if supersedes is not None and supersedes.dispute_id != dispute.pk:
         raise ValidationError({"supersedes": _("Het te vervangen document hoort niet bij dit geschil.")})
     return store_document(

@@ -10,7 +10,7 @@ from ..errors import DeadlineError, GuardFailed
 from ..models import DeadlineKind, Dispute, DisputeParty, DisputePoint, PartyRole, PointPosition, Step
 from ..selectors import open_information_requests
 from . import deadlines
-from ._core import fire, lock, on_commit_notify, record, service
+from ._core import change, fire, lock, on_commit_notify, require_operation, service
 from .documents import store_all
 
 
@@ -20,11 +20,8 @@ def dispute_respond(
 ) -> Dispute:
     """A respondent files its verweer; the round closes by itself when the last respondent has filed."""
     dispute = lock(dispute, expected_version=expected_version)
-    permissions.require(permissions.can_respond(actor, dispute))
-    if dispute.state != "awaiting_response":
-        from django_fsm import TransitionNotAllowed
-
-        raise TransitionNotAllowed(_("Verweer kan alleen worden ingediend zolang de verweerronde loopt."))
+    require_operation(dispute, "respond", actor=actor,
+                      message=_("Verweer kan alleen worden ingediend zolang de verweerronde loopt."))
     org_ids = permissions.party_organisations(actor, dispute, PartyRole.RESPONDENT)
     party = (
         DisputeParty.objects.select_for_update()
@@ -53,9 +50,7 @@ def dispute_respond(
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.RESPONSE)
     party.responded_at = now
     party.save(update_fields=["responded_at"])
-    dispute.version += 1
-    dispute.save(update_fields=["version"])
-    event = record(dispute, actor=actor, kind="responded", organisation=party.organisation)
+    event = change(dispute, actor=actor, kind="responded", organisation=party.organisation)
     on_commit_notify(event)
     if not dispute.parties.filter(role=PartyRole.RESPONDENT, responded_at__isnull=True).exists():
         _close_responses(dispute, actor=None, why="all_responded")
@@ -88,13 +83,14 @@ def dispute_close_responses(*, dispute: Dispute, actor=None, expected_version=No
 def dispute_allow_late_response(*, dispute: Dispute, actor, organisation, expected_version: int | None = None) -> None:
     """The secretary lets one respondent file after the deadline."""
     dispute = lock(dispute, expected_version=expected_version)
-    permissions.require(permissions.can_assess(actor, dispute))
+    require_operation(dispute, "allow_late_response", actor=actor,
+                      message=_("Te laat verweer toestaan kan alleen zolang de verweerronde loopt."))
     updated = DisputeParty.objects.filter(
         dispute=dispute, organisation=organisation, role=PartyRole.RESPONDENT
     ).update(late_response_allowed=True)
     if not updated:
         raise ValidationError(_("Deze organisatie is geen verweerder in dit geschil."))
-    record(dispute, actor=actor, kind="late_response_allowed", payload={"organisation": organisation.name})
+    change(dispute, actor=actor, kind="late_response_allowed", payload={"organisation": organisation.name})
 
 
 @service
@@ -126,8 +122,6 @@ def dispute_request_information(
 #: What a party sends in answer to a question of the secretariat (a reply to the verweer, or to the
 #: reply, is asked for the same way: a question with its own deadline).
 ANSWER_DOCUMENT_TYPES = ("antwoord", "repliek", "dupliek")
-#: States in which an information request can still be answered: until the case ends.
-ANSWERABLE_STATES = ("exchange", "hearing_scheduled", "deliberation", "advice_issued")
 
 
 @service
@@ -148,8 +142,8 @@ def dispute_answer_information(
     )
     if deadline.closed_at is not None:
         raise ValidationError({"question": _("Deze vraag is al beantwoord.")})
-    if dispute.state not in ANSWERABLE_STATES:
-        raise ValidationError(_("In deze fase van het geschil kunnen geen inlichtingen meer worden gegeven."))
+    require_operation(dispute, "answer_information", actor=actor,
+                      message=_("In deze fase van het geschil kunnen geen inlichtingen meer worden gegeven."))
     if not answer.strip() and not documents:
         raise ValidationError({"answer": _("Geef uw antwoord of voeg een document toe.")})
     if any(doc_type not in ANSWER_DOCUMENT_TYPES for doc_type, _file in documents):
@@ -160,10 +154,8 @@ def dispute_answer_information(
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.RESPONSE)
     late = clock.today() > deadline.due
     deadlines.close(deadline, note=_("beantwoord") + (f" ({_('te laat')})" if late else ""))
-    dispute.version += 1
-    dispute.save(update_fields=["version"])
     everyone = {"organisations": [str(pk) for pk in dispute.organisation_ids()], "roles": ["secretary"]}
-    event = record(
+    event = change(
         dispute, actor=actor, kind="information_answered", organisation=deadline.organisation,
         payload={"party": deadline.organisation.name, "question": question, "answer": answer,
                  "deadline": deadline.pk, "due": deadline.due.isoformat(), "late": late,
@@ -211,9 +203,8 @@ def dispute_reschedule_hearing(
     ``hearing_scheduled``; every party gets a new invitation whose calendar entry replaces the old
     one (same UID, higher SEQUENCE)."""
     dispute = lock(dispute, expected_version=expected_version)
-    permissions.require(permissions.can_fire(actor, dispute, "schedule_hearing"))
-    if dispute.state != "hearing_scheduled":
-        raise ValidationError(_("Er is geen geplande hoorzitting om te wijzigen."))
+    require_operation(dispute, "reschedule_hearing", actor=actor,
+                      message=_("Er is geen geplande hoorzitting om te wijzigen."))
     if hearing_at <= clock.now():
         raise ValidationError({"hearing_at": _("De hoorzitting moet in de toekomst liggen.")})
     if not reason.strip():
@@ -222,9 +213,7 @@ def dispute_reschedule_hearing(
     if previous.payload.get("hearing_at") == hearing_at.isoformat() and previous.payload.get("place", "") == place:
         raise ValidationError({"hearing_at": _("Datum, tijd en plaats zijn niet gewijzigd.")})
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.HEARING)
-    dispute.version += 1
-    dispute.save(update_fields=["version"])
-    record(
+    change(
         dispute, actor=actor, kind="hearing_rescheduled",
         payload={"hearing_at": hearing_at.isoformat(), "place": place, "reason": reason,
                  "previous_at": previous.payload.get("hearing_at", ""),

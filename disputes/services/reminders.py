@@ -21,12 +21,13 @@ from ..models import (
     ReminderKind,
     StaffRole,
 )
+from ..states import OPEN_STATES
 from ._core import lock, on_commit_notify, record, service
 from .deadlines import rules_of
 
 #: which parties must act before a deadline of each kind
 _PARTY_DEADLINES = (DeadlineKind.REMEDY, DeadlineKind.RESPONSE, DeadlineKind.INFORMATION)
-_OPEN_CASE = ~Q(dispute__state__in=["draft", "decided", "withdrawn", "settled", "closed"])
+_OPEN_CASE = Q(dispute__state__in=OPEN_STATES)
 
 
 def _audience(deadline: Deadline) -> list:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from .. import clock, permissions
 from ..models import Admissibility, DeadlineKind, Dispute, DisputePoint, InadmissibilityReason, Step
 from . import deadlines
-from ._core import fire, lock, on_commit_notify, record, service
+from ._core import change, fire, lock, on_commit_notify, require_operation, service
 from .documents import acting_organisation, store_all
 
 
@@ -94,11 +94,8 @@ def point_decide_admissibility(
 ) -> DisputePoint:
     """Decide one point's admissibility; an inadmissible point needs at least one reason code."""
     dispute = lock(point.dispute, expected_version=expected_version)
-    permissions.require(permissions.can_assess(actor, dispute))
-    if dispute.state not in ("admissibility_review", "effort_review"):
-        from django_fsm import TransitionNotAllowed
-
-        raise TransitionNotAllowed(_("Over de ontvankelijkheid wordt beslist tijdens de beoordeling."))
+    require_operation(dispute, "decide_point_admissibility", actor=actor,
+                      message=_("Over de ontvankelijkheid wordt beslist tijdens de beoordeling."))
     reasons = _clean_reasons(reasons)
     if not admissible and not reasons:
         raise ValidationError({"reasons": _("Geef ten minste één reden (A1-A9) voor niet-ontvankelijkheid.")})
@@ -107,9 +104,7 @@ def point_decide_admissibility(
     point.inadmissibility_reasons = [] if admissible else reasons
     point.admissibility_note = note
     point.save(update_fields=["admissibility", "inadmissibility_reasons", "admissibility_note"])
-    dispute.version += 1
-    dispute.save(update_fields=["version"])
-    record(
+    change(
         dispute, actor=actor, kind="point_admissibility",
         payload={"point": point.key, "admissibility": point.admissibility, "reasons": reasons, "note": note},
     )
@@ -127,18 +122,12 @@ def dispute_pass_admissibility(*, dispute: Dispute, actor, expected_version=None
 def dispute_assess_efforts(*, dispute: Dispute, actor, sufficient: bool, reason: str, expected_version=None) -> Dispute:
     """The effort review: were all means exhausted? Recorded with reasons."""
     dispute = lock(dispute, expected_version=expected_version)
-    permissions.require(permissions.can_assess(actor, dispute))
-    if dispute.state != "effort_review":
-        from django_fsm import TransitionNotAllowed
-
-        raise TransitionNotAllowed(_("De inspanningen worden getoetst in de stap 'Toets inspanningen'."))
+    require_operation(dispute, "assess_efforts", actor=actor,
+                      message=_("De inspanningen worden getoetst in de stap 'Toets inspanningen'."))
     if not reason.strip():
         raise ValidationError({"reason": _("Motiveer de beoordeling van de inspanningen.")})
-    dispute.efforts_sufficient = sufficient
-    dispute.efforts_reason = reason
-    dispute.version += 1
-    dispute.save(update_fields=["efforts_sufficient", "efforts_reason", "version"])
-    record(dispute, actor=actor, kind="efforts_assessed", payload={"sufficient": sufficient, "reason": reason})
+    change(dispute, actor=actor, kind="efforts_assessed", payload={"sufficient": sufficient, "reason": reason},
+           efforts_sufficient=sufficient, efforts_reason=reason)
     return dispute
 
 

@@ -15,7 +15,7 @@ from viewflow.workflow.status import STATUS
 
 from disputes import clock, selectors, services
 from disputes.deadlines import format_date_nl
-from disputes.errors import NotPermitted
+from disputes.errors import NotPermitted, OperationNotAllowed
 from disputes.models import Dispute, DisputeEvent
 from tests.factories import case_in_state, moment, pdf, pdf_bytes, staff
 from workflow import ical, worklist
@@ -543,8 +543,8 @@ def test_a_rescheduled_hearing_replaces_the_invitation_and_the_calendar_entry(
     client.force_login(world.tenant)
     body = client.get(reverse("portal:dispute", args=[dispute.pk])).content.decode()
     assert "De hoorzitting is verplaatst naar" in body and "Zaal niet beschikbaar" in body
-    # once held, there is nothing to move
-    with pytest.raises(ValidationError):
+    # once held, there is nothing to move: the operation is not possible in this state (not a form error)
+    with pytest.raises(OperationNotAllowed, match="geen geplande hoorzitting"):
         services.dispute_reschedule_hearing(dispute=case_in_state(world, "deliberation"), actor=world.secretary,
                                             hearing_at=moment("2017-04-03 10:00"), place="Utrecht", reason="x")
 

@@ -1,0 +1,55 @@
+"""What each person may do on a case, from the one operations table (issue 11), as the services apply it."""
+
+import pytest
+
+from disputes import permissions, services
+from disputes.errors import NotPermitted, OperationNotAllowed
+from tests.factories import case_in_state
+
+pytestmark = pytest.mark.django_db
+
+
+def test_available_actions_in_the_response_round_per_person(world):
+    dispute = case_in_state(world, "awaiting_response")
+    available = {name: permissions.available_actions(getattr(world, name), dispute)
+                 for name in ("tenant", "corp_user", "secretary", "chair", "commission_member", "official", "outsider")}
+    assert available["tenant"] == {"withdraw", "record_effort", "add_document"}
+    assert available["corp_user"] == {"respond", "record_effort", "add_document"}
+    assert available["secretary"] == {"settle", "close_responses", "allow_late_response", "send_reminder",
+                                      "add_document"}
+    assert available["chair"] == {"add_document", "recuse"}
+    assert available["commission_member"] == {"add_document", "recuse"}
+    assert available["official"] == {"extend_decision_term", "add_document"}
+    assert available["outsider"] == set()
+
+
+def test_available_actions_follow_the_state(world):
+    dispute = case_in_state(world, "hearing_scheduled")
+    assert {"reschedule_hearing", "record_hearing"} <= permissions.available_actions(world.secretary, dispute)
+    assert "schedule_hearing" not in permissions.available_actions(world.secretary, dispute)
+    decided = case_in_state(world, "decided")
+    assert permissions.available_actions(world.tenant, decided) == set()
+    assert "add_document" in permissions.available_actions(world.secretary, decided)
+
+
+def test_an_operation_out_of_its_states_is_refused_as_such_and_a_stranger_as_not_permitted(world):
+    dispute = case_in_state(world, "exchange")
+    with pytest.raises(OperationNotAllowed, match="verweerronde"):
+        services.dispute_allow_late_response(dispute=dispute, actor=world.secretary,
+                                             organisation=world.corporatie)
+    with pytest.raises(NotPermitted):
+        services.dispute_allow_late_response(dispute=dispute, actor=world.chair, organisation=world.corporatie)
+
+
+@pytest.mark.parametrize("operation", ["allow_late_response", "recuse"])
+def test_every_change_to_a_case_makes_open_forms_stale(world, operation):
+    """ADR 0005: the version goes up with every change; these two forgot it."""
+    dispute = case_in_state(world, "awaiting_response")
+    before = dispute.version
+    if operation == "allow_late_response":
+        services.dispute_allow_late_response(dispute=dispute, actor=world.secretary, organisation=world.corporatie)
+    else:
+        services.dispute_recuse(dispute=dispute, actor=world.commission_member, reason="Eerder adviseur geweest")
+    dispute.refresh_from_db()
+    assert dispute.version == before + 1
+    assert dispute.events.order_by("-at", "-pk").first().kind in {"late_response_allowed", "recused"}
