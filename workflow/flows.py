@@ -16,6 +16,8 @@ moved outside the flow (portal, periodic task, scenario runner, case-page action
 See docs/workflow.md for the full diagram and the table of which transition completes which task.
 """
 
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
@@ -103,6 +105,19 @@ def _fresh_dispute(process):
 
     dispute_id = process.dispute_id if hasattr(process, "dispute_id") else process.disputeprocess.dispute_id
     return Dispute.objects.get(pk=dispute_id)
+
+
+def task_page(request, process_pk: int, task_pk: int, **kwargs):
+    """Viewflow's own address of a task leads to the page where every task is done: ``workflow:task``.
+
+    The flow is not mounted under viewflow's URLs (config/urls.py mounts workflow/urls.py), so this only
+    answers should it ever be; viewflow checks ``can_execute`` first. Named, not imported: the views sit
+    above the flow in the layers (docs/adr/0011-import-layers.md).
+    """
+    dispute_id = DisputeProcess.objects.filter(pk=process_pk).values_list("dispute_id", flat=True).first()
+    if dispute_id is None:
+        raise Http404
+    return redirect("workflow:task", pk=dispute_id, task_pk=task_pk)
 
 
 class DisputeFlow(flow.Flow):
@@ -253,10 +268,8 @@ class DisputeFlow(flow.Flow):
     # -- callbacks ------------------------------------------------------------------------------
     @property
     def task_view(self):
-        """Every human task is done on the same page type (views.TaskView), under /werk/."""
-        from .views import TaskView
-
-        return TaskView.as_view()
+        """Every human task is done on one page, ``workflow:task`` (views.TaskView) under /werk/."""
+        return task_page
 
     def start_process(self, activation, dispute):
         activation.process.dispute = dispute

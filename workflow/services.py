@@ -10,7 +10,7 @@ from viewflow.workflow.status import STATUS
 from disputes import permissions
 from disputes.errors import NotPermitted
 from disputes.models import Confidentiality, StaffRole
-from disputes.services._core import lock, on_commit_notify, record, service
+from disputes.services import lock, on_commit_notify, record, service
 
 from .flows import DisputeFlow
 from .nodes import RoleTask

@@ -24,13 +24,15 @@ from viewflow.workflow.models import Task
 
 from disputes import clock, permissions, selectors
 from disputes.errors import NOT_IN_THIS_STATE, Conflict, DeadlineError, NotPermitted
+from disputes.letters import LETTERS, render_letter
 from disputes.models import COMMISSION_ROLES, Dispute, DisputeKind, StaffRole
-from disputes.services._core import CONFLICT_MESSAGE
+from disputes.services import CONFLICT_MESSAGE
 from disputes.services.proceedings import current_hearing, hearing_moment
 from disputes.states import DisputeState
 
 from . import casefile, services, sync, worklist
 from .actions import CASE_ACTIONS, ROLE_LABELS, TASK_ACTIONS
+from .flows import DisputeFlow
 from .forms import AssignForm, WorklistFilterForm
 from .nodes import RoleTask
 
@@ -63,8 +65,6 @@ class StaffView(View):
 
 def _case_lock(dispute):
     """The flow lock (dispute row, then process row), or a plain transaction before a process exists."""
-    from .flows import DisputeFlow
-
     process = sync.process_of(dispute)
     return DisputeFlow.lock(process.pk) if process is not None else nullcontext()
 
@@ -223,10 +223,6 @@ class CaseView(StaffView):
 
 
 def _letters(user) -> list:
-    try:
-        from disputes.letters import LETTERS
-    except ImportError:
-        return []
     if not permissions.has_role(user, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL):
         return []
     return [(kind, title) for kind, (_doc_type, title) in LETTERS.items()]
@@ -274,8 +270,6 @@ class TaskView(StaffView):
         bound = {(action.slug, point.pk if point else None): form}
         if not form.is_valid():
             return self._render(request, dispute, task, bound=bound)
-        from .flows import DisputeFlow
-
         try:
             with transaction.atomic(), DisputeFlow.lock(task.process_id):
                 task.refresh_from_db()
@@ -442,10 +436,6 @@ class LetterView(StaffView):
         dispute = permissions.get_dispute_for_user_or_404(request.user, pk=pk)
         if not permissions.has_role(request.user, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL):
             raise NotPermitted(_("Brieven opstellen is voor het secretariaat en de ambtenaren."))
-        try:
-            from disputes.letters import LETTERS, render_letter
-        except ImportError as exc:
-            raise Http404(_("Brieven zijn nog niet beschikbaar.")) from exc
         if kind not in LETTERS:
             raise Http404(_("Onbekende brief."))
         context = {}

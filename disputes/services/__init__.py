@@ -1,8 +1,13 @@
 """The only code that changes cases and their documents. Views, flows, tasks, admin actions and
 management commands call these functions; each is atomic, keyword-only and takes the acting user
 (None for the system).
+
+Outside this package, import from here, never from a private module (``_core``): the building
+blocks below are public for the workflow's own writes (workflow/services.py: who holds a task),
+which lock the case and write their audit event like every service.
 """
 
+from ._core import CONFLICT_MESSAGE, lock, on_commit_notify, record, service
 from .decision import (
     dispute_close,
     dispute_decide,
@@ -66,6 +71,7 @@ TRANSITION_SERVICES = {
 }
 
 __all__ = [
+    "CONFLICT_MESSAGE", "lock", "on_commit_notify", "record", "service",
     "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_answer_information",
     "dispute_assess_efforts",
     "dispute_close", "dispute_close_responses", "dispute_decide", "dispute_declare_inadmissible",
