@@ -110,6 +110,7 @@ if [ -n "${PYTEST_ARGS:-}" ] || [ -n "${DATABASE_URL:-}" ]; then
 fi
 
 # -- 2. the embedded default ---------------------------------------------------------------------------
+echo "== import contracts (lint-imports; docs/adr/0011-import-layers.md)" && .venv/bin/lint-imports || exit $?
 echo "== tests on SQLite (the embedded default)"
 suite || exit $?
 
