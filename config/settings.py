@@ -109,8 +109,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once: the web server and the worker share the file.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server's threads and the worker share the file. Concurrent writers queue instead of failing
+    # with "database is locked": every transaction takes the write lock when it begins (IMMEDIATE) and
+    # waits up to `timeout` seconds for it; WAL lets readers go on while one writes. The one who waited
+    # then reads the new state and gets the same 409 as on PostgreSQL (docs/adr/0005).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL"}
+    )
 # Two database roles on PostgreSQL (docs/deployment.md "Database", ADR 0012): the application
 # connects (DATABASE_URL) as a role that owns nothing, so it cannot disable the audit trail's trigger;
 # `manage.py migrate` connects with the owner's credentials from DATABASE_MIGRATE_URL (same database),
