@@ -1,4 +1,4 @@
-"""Generate docs/states.md from the transition table in disputes/states.py.
+"""Generate docs/states.md from the transition and operations tables in disputes/states.py.
 
     python manage.py states_doc           # (re)write docs/states.md
     python manage.py states_doc --check   # fail when docs/states.md differs from the table
@@ -16,6 +16,7 @@ from django.utils import translation
 
 from disputes.states import (
     OPEN_STATES,
+    OPERATIONS,
     REMEDY_RETURN_STATES,
     RETURN,
     TERMINAL_STATES,
@@ -135,8 +136,32 @@ def _render() -> str:
         lines.append(
             f"| {_code(spec.name)} | {spec.label} | {sources} | {_target_text(spec.target)} | {who} |"
         )
+    lines += [
+        "",
+        "## Operations",
+        "",
+        "Everything done to a case, the transitions above included, with who may do it in which states",
+        "(`OPERATIONS`, ADR 0013). The portal, the staff pages and the services read this table through",
+        "`permissions.may` / `permissions.available_actions`; an operation outside its states is refused.",
+        "`system` is the periodic task; the secretary may do the system's operations by hand.",
+        "",
+        "| operation | Dutch label | who: in which states |",
+        "|---|---|---|",
+    ]
+    order = {state: i for i, state in enumerate(states)}
+    for op in OPERATIONS.values():
+        who = "; ".join(
+            f"{_code(actor)}: {_states_text(allowed, order)}" for actor, allowed in op.allowed.items()
+        )
+        lines.append(f"| {_code(op.name)} | {op.label} | {who} |")
     lines.append("")
     return "\n".join(lines)
+
+
+def _states_text(allowed, order) -> str:
+    if len(allowed) == len(order):
+        return "every state"
+    return ", ".join(_code(s) for s in sorted(allowed, key=order.__getitem__))
 
 
 class Command(BaseCommand):
