@@ -1,6 +1,6 @@
 """Side effects of the domain that leave the process: e-mail to the parties.
 
-Services schedule these with ``transaction.on_commit``. Every mail is recorded as a
+Services put these in the transactional outbox (outbox.py, ADR 0008). Every mail is recorded as a
 ``Notification`` first (unique per event and recipient), so running a task twice sends nothing twice.
 """
 

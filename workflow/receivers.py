@@ -2,7 +2,8 @@
 
 ``disputes.signals.event_recorded`` is sent inside the service's transaction after each event.
 The flow's bookkeeping (viewflow tasks) is updated in that same transaction, so the state and the
-to-do list commit together; a hearing invitation leaves after the commit.
+to-do list commit together. A hearing invitation is written to the transactional outbox in that
+transaction too (ADR 0008): it leaves after the commit, and a broker that is down then only delays it.
 
 The law comes first: if updating the to-do list fails (a bug, not a user error), the legal step
 still goes through, the failure is logged, and the periodic task (tasks.resync_processes) brings
@@ -14,6 +15,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
+from disputes import outbox
 from disputes.services.proceedings import HEARING_EVENTS
 from disputes.signals import event_recorded
 
@@ -31,10 +33,7 @@ def follow_event(sender, *, dispute, event, **kwargs) -> None:
             raise
         log.exception("workflow: could not follow event %s (%s) of %s", event.pk, event.kind, dispute.pk)
     if event.kind in HEARING_EVENTS:
-        from .tasks import send_hearing_invitations
-
-        event_id = event.pk
-        transaction.on_commit(lambda: send_hearing_invitations.delay(event_id=event_id))
+        outbox.enqueue("workflow.tasks.send_hearing_invitations", event_id=event.pk)
 
 
 def connect() -> None:

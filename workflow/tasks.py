@@ -1,5 +1,6 @@
 """Periodic orchestration, run by Celery beat every few minutes (workflow/management/commands/
-setup_periodic_tasks.py registers it), and the hearing invitations sent after a commit."""
+setup_periodic_tasks.py registers it), and the hearing invitations, which the event receiver puts in
+the transactional outbox (receivers.py, ADR 0008)."""
 
 import logging
 from datetime import datetime
