@@ -32,22 +32,49 @@ def enforce_deadlines() -> dict[str, int]:
 
 
 def resync_processes() -> int:
-    """Reconcile every open case's process with its state; returns how many needed a change."""
+    """Bring every process that is not done in step with its case's state; returns how many needed a change.
+
+    That includes a case that ended (withdrawn, settled, closed) while following its event failed: its
+    tasks are still open and its process runs, although nothing is expected of anyone. The repair replays
+    the event that brought the case to its state, so the tasks end as the follow-up would have ended them
+    (completed when that event finishes them, such as the closing for the wait for objections, otherwise
+    canceled by it) and an ended case's process is done. Processes already done are not read again.
+    A case that cannot be repaired is logged and skipped (raised with ``settings.WORKFLOW_STRICT``).
+    """
+    from viewflow.workflow.status import PROCESS
+
     from disputes.models import Dispute
 
     from . import sync
-    from .flows import expected_nodes, open_node_names
+    from .flows import ENDED_STATES, expected_nodes, open_node_names
+    from .models import DisputeProcess
 
+    done = DisputeProcess.objects.filter(status__in=(PROCESS.DONE, PROCESS.CANCELED)).values("dispute_id")
     repaired = 0
-    for dispute in Dispute.objects.exclude(state__in=["draft", "closed", "withdrawn", "settled"]).iterator():
+    for dispute in Dispute.objects.exclude(state="draft").exclude(pk__in=done).iterator():
         process = sync.process_of(dispute)
-        if process is not None and open_node_names(process) == set(expected_nodes(dispute)):
+        in_step = process is not None and open_node_names(process) == set(expected_nodes(dispute))
+        if in_step and dispute.state not in ENDED_STATES:
             continue
-        with transaction.atomic():
-            sync.reconcile(dispute)
+        try:
+            with transaction.atomic():
+                sync.reconcile(dispute, event=_last_transition(dispute))
+        except Exception:
+            if getattr(settings, "WORKFLOW_STRICT", False):
+                raise
+            log.exception("workflow: could not resynchronise the process of %s", dispute.case_number)
+            continue  # the other cases are still repaired; this one is tried again next run
         repaired += 1
         log.warning("workflow: resynchronised the process of %s", dispute.case_number)
     return repaired
+
+
+def _last_transition(dispute):
+    """The audit event that brought the case to its present state (None if there is none)."""
+    return (
+        dispute.events.filter(to_state=dispute.state).exclude(from_state=dispute.state)
+        .select_related("actor").order_by("-at", "-pk").first()
+    )
 
 
 @shared_task(acks_late=True, ignore_result=True)

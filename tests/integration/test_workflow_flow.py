@@ -21,7 +21,7 @@ from disputes.models import Dispute, DisputeEvent
 from tests.factories import case_in_state, moment, pdf, pdf_bytes
 from workflow import sync
 from workflow.flows import expected_nodes, open_node_names
-from workflow.tasks import enforce_deadlines
+from workflow.tasks import enforce_deadlines, resync_processes
 
 pytestmark = pytest.mark.django_db
 
@@ -364,6 +364,51 @@ def test_the_periodic_task_repairs_a_process_that_fell_out_of_step(world):
     assert enforce_deadlines()["resync_processes"] == 1
     assert_in_step(dispute, "effort_review")
     assert enforce_deadlines()["resync_processes"] == 0
+
+
+@pytest.mark.parametrize(
+    ("before", "when", "end", "left_open", "kind", "ended_as"),
+    [
+        ("admissibility_review", "2017-01-18 09:00", lambda w, d: services.dispute_withdraw(dispute=d, actor=w.tenant),
+         {"assess_admissibility"}, "withdraw", STATUS.CANCELED),
+        ("exchange", "2017-02-21 09:00", lambda w, d: services.dispute_settle(
+            dispute=d, actor=w.secretary, documents=[pdf("vaststellingsovereenkomst")]),
+         {"plan_hearing", "choose_written_procedure"}, "settle", STATUS.CANCELED),
+        ("decided", "2017-04-20 09:00", lambda w, d: services.dispute_close(dispute=d, actor=None),
+         {"await_objection"}, "close", STATUS.DONE),
+    ],
+    ids=["withdrawn", "settled", "closed"],
+)
+def test_the_periodic_task_ends_the_process_of_a_case_that_ended_while_its_follow_up_failed(
+    world, settings, monkeypatch, before, when, end, left_open, kind, ended_as
+):
+    """Given a case that ended (withdrawn, settled, closed) while following its event failed (a bug: the
+    legal step commits, the receiver logs), so its tasks stayed open and its process running, when the
+    periodic task runs, then the tasks end as the follow-up would have ended them (canceled by the event,
+    or completed by it as the closing completes the wait for objections), the process is done, and a
+    second run changes nothing."""
+    dispute = case_in_state(world, before)
+    settings.WORKFLOW_STRICT = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in following the event")
+
+    monkeypatch.setattr(sync, "on_event", broken)
+    clock.set_now(moment(when))
+    end(world, fresh(dispute))
+    monkeypatch.undo()
+    dispute = fresh(dispute)
+    process = sync.process_of(dispute)
+    assert open_node_names(process) == left_open and process.status != PROCESS.DONE  # the follow-up failed
+
+    settings.WORKFLOW_STRICT = True
+    assert resync_processes() == 1
+    assert_in_step(dispute, dispute.state)
+    for task in Task.objects.filter(process_id=process.pk, flow_task_type__in=["HUMAN", "FUNCTION"]):
+        if task.flow_task.name in left_open:
+            assert task.status == ended_as, (task.flow_task.name, task.status)
+            assert kind in (task.data.get("canceled_by"), task.data.get("completed_by_event")), task.data
+    assert resync_processes() == 0
 
 
 @pytest.mark.postgres
