@@ -180,6 +180,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# Bounds on the work one PDF may cause, at upload and in the dossier build (disputes/uploads.py,
+# docs/deployment.md "Hostile PDFs"): bytes one decoded stream may reach, bytes all streams of a file
+# may reach together, objects in a file, seconds the upload check may take.
+PDF_MAX_STREAM_BYTES = int(os.environ.get("PDF_MAX_STREAM_BYTES", str(64 * 1024 * 1024)))
+PDF_MAX_DECODED_BYTES = int(os.environ.get("PDF_MAX_DECODED_BYTES", str(1024 * 1024 * 1024)))
+PDF_MAX_OBJECTS = int(os.environ.get("PDF_MAX_OBJECTS", "250000"))
+PDF_CHECK_SECONDS = float(os.environ.get("PDF_CHECK_SECONDS", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -9,3 +9,6 @@ class DisputesConfig(AppConfig):
 
     def ready(self):
         from . import access_log  # noqa: F401 - connects the log-out receiver of the access log
+        from .uploads import apply_qpdf_limits
+
+        apply_qpdf_limits()  # qpdf's decoders are capped process-wide, before any PDF is opened

@@ -23,10 +23,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..integrity import file_sha256
+from ..uploads import PdfTooCostly, apply_qpdf_limits, decoded_chunks, hit_qpdf_limit
 from . import pages as ourpages
 from .archive import write_zip
 from .content import DocEntry, DossierContent, local
-from .errors import DossierIntegrityError
+from .errors import DossierDocumentTooCostlyError, DossierIntegrityError
 from .pdfwriter import STAMP_FONT_KEY, PdfStreamWriter, pdf_string, stamp_matrix
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,12 @@ class _Progress:
 
 
 def build(content: DossierContent, out_dir: Path, *, progress: Callable[[int], None] | None = None) -> dict:
-    """Write ``<stem>.pdf`` and ``<stem>.zip`` into ``out_dir``; all or nothing."""
+    """Write ``<stem>.pdf`` and ``<stem>.zip`` into ``out_dir``; all or nothing.
+
+    Every stream read from a source is bounded (``uploads.apply_qpdf_limits``, ``uploads.decoded_chunks``):
+    a source past the limits raises ``DossierDocumentTooCostlyError`` instead of filling the memory.
+    """
+    apply_qpdf_limits()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = _Progress(progress)
@@ -124,6 +130,8 @@ def _inspect(d: DocEntry) -> None:
     try:
         with pikepdf.open(d.local_path) as pdf:
             count = len(pdf.pages)
+            if hit_qpdf_limit(pdf):
+                raise DossierDocumentTooCostlyError(d.document)
     except (pikepdf.PdfError, pikepdf.PasswordError, OSError, ValueError):
         count = 0
     if count:
@@ -133,17 +141,28 @@ def _inspect(d: DocEntry) -> None:
 
 
 _PDFA_ID = re.compile(rb"pdfaid:part\s*(?:=\s*[\"']|>)\s*[123]")
+#: Bytes kept from one decoded piece of the metadata to the next, so a match across the seam is found.
+_PDFA_OVERLAP = 256
 
 
 def _claims_pdfa(pdf: pikepdf.Pdf) -> bool:
-    """Whether a source declares PDF/A (any part) in its XMP metadata."""
+    """Whether a source declares PDF/A (any part) in its XMP metadata.
+
+    The metadata is decoded a piece at a time and never past ``PDF_MAX_STREAM_BYTES`` (``PdfTooCostly``
+    beyond): memory stays at one piece plus a little overlap, whatever the stream inflates to.
+    """
     metadata = pdf.Root.get("/Metadata")
     if not isinstance(metadata, pikepdf.Stream):
         return False
+    found, tail = False, b""
     try:
-        return bool(_PDFA_ID.search(metadata.read_bytes()))
+        for piece in decoded_chunks(metadata):
+            window = tail + piece
+            found = found or bool(_PDFA_ID.search(window))
+            tail = window[-_PDFA_OVERLAP:]
     except pikepdf.PdfError:
         return False
+    return found
 
 
 # -- 2. the PDF -----------------------------------------------------------------------------------
@@ -186,10 +205,15 @@ def _write_pdf(content: DossierContent, work: Path, out_path: Path, report) -> t
                 writer.copy_pages(placeholder_pdf, [placeholders.index(d)], stamp=stamp)
             else:
                 with pikepdf.open(d.local_path) as src:
-                    if len(src.pages) != d.page_count:
-                        raise RuntimeError(f"{d.title}: {len(src.pages)} pages, {d.page_count} recorded")
-                    d.pdfa = _claims_pdfa(src)
-                    writer.copy_pages(src, stamp=stamp)
+                    try:
+                        _check_qpdf_limit(src)
+                        if len(src.pages) != d.page_count:
+                            raise RuntimeError(f"{d.title}: {len(src.pages)} pages, {d.page_count} recorded")
+                        d.pdfa = _claims_pdfa(src)
+                        writer.copy_pages(src, stamp=stamp)
+                        _check_qpdf_limit(src)
+                    except PdfTooCostly as exc:
+                        raise DossierDocumentTooCostlyError(d.document) from exc
             done += d.page_count
             report(0.05 + 0.9 * done / max(1, total - front_pages))
         if len(writer.pages) != total:
@@ -202,6 +226,14 @@ def _write_pdf(content: DossierContent, work: Path, out_path: Path, report) -> t
     stamp_template.close()
     report(1)
     return total, pdfa
+
+
+def _check_qpdf_limit(src: pikepdf.Pdf) -> None:
+    """qpdf does not raise when it stops decoding an object stream at its memory limit: it warns and
+    leaves that stream's objects out (pages could go missing without a word). Such a source stops the build."""
+    len(src.pages)  # resolves the page tree
+    if hit_qpdf_limit(src):
+        raise PdfTooCostly("stream")
 
 
 def _num(value: float) -> str:

@@ -33,3 +33,19 @@ class DossierIntegrityError(Exception):
     @property
     def message(self) -> str:
         return str(self)
+
+
+class DossierDocumentTooCostlyError(Exception):
+    """A stored PDF asks more memory than the limits allow when read (a decompression bomb that got
+    into storage past the upload check, which refuses such files). The export stops cleanly rather
+    than let one file take the worker down."""
+
+    kind = "limits"
+
+    def __init__(self, document):
+        self.document = document
+        super().__init__(_(
+            "Het opgeslagen bestand van document '%(name)s' (%(type)s, id %(id)s) wordt bij het uitpakken te "
+            "groot om veilig te verwerken. Het dossier is niet gemaakt; vervang het document of meld dit bij de "
+            "beheerder."
+        ) % {"name": document.display_name, "type": document.get_doc_type_display(), "id": document.pk})

@@ -25,6 +25,7 @@ from ..models import (
     ExportStatus,
 )
 from ..services import dossier as service
+from ..uploads import download_name
 from .errors import DossierIntegrityError
 
 
@@ -119,7 +120,7 @@ def download(request, pk, kind):
                       object=f"dossier {export.pk} {kind} (document {document.pk}, {document.confidentiality})",
                       status_code=200)
     response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.display_name,
-        content_type=document.content_type,
+        document.file.open("rb"), as_attachment=True,
+        filename=download_name(document.display_name, document.content_type), content_type=document.content_type,
     )
     return _no_store(response)

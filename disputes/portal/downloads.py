@@ -6,8 +6,9 @@ is gone for everyone. Effort-log documents belong to the agreement and are serve
 of a case on that agreement, or of the agreement itself. Everything else is the same 404 as a
 document that does not exist. Before a file is served its SHA-256 is computed again; a mismatch
 blocks the download, is logged and recorded. The response is an attachment (never rendered inline)
-with an RFC 6266 filename, ``nosniff`` and ``no-store``. A download of a document above the parties'
-level is also written to the security access log (``AccessLogEntry``, docs/audit.md).
+with an RFC 6266 filename that ends in the extension of the file's real type (``verslag.html`` that
+is a PDF downloads as ``verslag.pdf``), ``nosniff`` and ``no-store``. A download of a document above
+the parties' level is also written to the security access log (``AccessLogEntry``, docs/audit.md).
 """
 
 import logging
@@ -24,6 +25,7 @@ from ..access_log import record_access
 from ..integrity import stored_sha256
 from ..models import AccessAction, AccessResult, Confidentiality, Document
 from ..services import drafts
+from ..uploads import download_name
 from . import common
 
 logger = logging.getLogger("disputes.downloads")
@@ -44,12 +46,13 @@ def serve(request, document: Document):
     if document.confidentiality != Confidentiality.PARTIES:
         record_access(request, AccessAction.CONFIDENTIAL_DOWNLOAD, result=AccessResult.ALLOWED,
                       object=f"document {document.pk} ({document.confidentiality})", status_code=200)
+    content_type = document.content_type or "application/pdf"
+    filename = download_name(document.display_name, content_type)  # the real type's extension, not the user's
     response = FileResponse(
-        document.file.storage.open(document.file.name, "rb"),
-        as_attachment=True, filename=document.display_name,
-        content_type=document.content_type or "application/pdf",
+        document.file.storage.open(document.file.name, "rb"), as_attachment=True, filename=filename,
+        content_type=content_type,
     )
-    response["Content-Disposition"] = content_disposition_header(True, document.display_name)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from .. import clock, outbox, permissions
 from ..dossier.content import case_version
-from ..dossier.errors import DossierIntegrityError
+from ..dossier.errors import DossierDocumentTooCostlyError, DossierIntegrityError
 from ..integrity import file_sha256, stored_sha256
 from ..models import (
     Confidentiality,
@@ -174,6 +174,9 @@ def dossier_build_export(*, export_id) -> DossierExport | None:
             return _finish(export, token, result)
     except DossierIntegrityError as exc:
         _fail(export, token, str(exc), integrity=exc)
+    except DossierDocumentTooCostlyError as exc:  # a decompression bomb in storage: named, not a crash
+        log.warning("dossier export %s failed: document %s is past the PDF limits", export.pk, exc.document.pk)
+        _fail(export, token, str(exc))
     except _Stale:
         _fail(export, token, _("Het geschil is gewijzigd sinds het dossier werd aangevraagd. Vraag het dossier "
                                "opnieuw aan."))
