@@ -233,6 +233,8 @@ PORTAL_MAX_FILES_PER_REQUEST = int(os.environ.get("PORTAL_MAX_FILES_PER_REQUEST"
 PORTAL_MAX_UPLOAD_REQUEST_BYTES = int(os.environ.get("PORTAL_MAX_UPLOAD_REQUEST_BYTES", str(200 * 1024 * 1024)))
 # Prefix of case numbers: GPA-2026-0007.
 CASE_NUMBER_PREFIX = os.environ.get("CASE_NUMBER_PREFIX", "GPA")
+# Dossier exports: per case and version (full / party) the newest this many keep their PDF and ZIP.
+DOSSIER_EXPORTS_KEPT = int(os.environ.get("DOSSIER_EXPORTS_KEPT", "2"))
 
 # Security headers and cookies (quality.md; docs/deployment.md). Production behind TLS sets
 # DJANGO_SECURE_SSL_REDIRECT=1 and DJANGO_HSTS_SECONDS=31536000.

@@ -1,10 +1,15 @@
 """Integrity of the stored files (quality.md, Uploads): the SHA-256 taken on receipt is checked again.
 
 Downloads (``portal/downloads.py``) and the dossier export re-check the one file they are about to
-use. ``check_documents`` checks every stored file: every ``Document`` row, also documents taken out
-of a draft, effort-log documents and the generated ones (letters, the PDF and ZIP of a dossier
-export, which are documents of step ``dossier`` with their own hash). It runs daily as the Celery
-task ``disputes.tasks.check_integrity`` and on demand as ``manage.py check_integrity``.
+use. ``check_documents`` checks every stored document: every ``Document`` row, also documents taken out
+of a draft, effort-log documents, the generated ones (letters) and the exports stored as documents
+of step ``dossier`` before migration 0009. It runs daily as the Celery task
+``disputes.tasks.check_integrity`` and on demand as ``manage.py check_integrity``.
+
+The PDF and ZIP of a dossier export (``DossierExport.pdf_file`` / ``zip_file``) are not part of this
+check: they are build products, not evidence; made from documents whose hashes were verified while
+building, re-checked against their own SHA-256 on every download (a mismatch blocks it and is
+recorded as ``integrity_failure``), and pruned to the newest few per case.
 
 Each mismatch or missing file raises the same alarm as a blocked download
 (``drafts.document_integrity_alarm``: an ERROR log line and an internal ``integrity_failure``
@@ -56,13 +61,24 @@ def file_sha256(path) -> tuple[str, int]:
         return _hash_stream(handle)
 
 
-def _hash_stored_file(document: Document) -> tuple[str | None, int]:
-    """(SHA-256 of the stored file, bytes read); the hash is None when the file cannot be read."""
+def _hash_field_file(field_file) -> tuple[str | None, int]:
+    """(SHA-256 of a stored file, bytes read); the hash is None when the file cannot be read."""
     try:
-        with document.file.storage.open(document.file.name, "rb") as handle:
+        with field_file.storage.open(field_file.name, "rb") as handle:
             return _hash_stream(handle)
     except (OSError, ValueError):
         return None, 0
+
+
+def _hash_stored_file(document: Document) -> tuple[str | None, int]:
+    """(SHA-256 of the document's stored file, bytes read); the hash is None when it cannot be read."""
+    return _hash_field_file(document.file)
+
+
+def stored_file_sha256(field_file) -> str | None:
+    """The SHA-256 of any stored file (a ``FieldFile``, e.g. a dossier export's PDF), or None when it
+    cannot be read."""
+    return _hash_field_file(field_file)[0] if field_file else None
 
 
 def stored_sha256(document: Document) -> str | None:

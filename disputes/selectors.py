@@ -40,6 +40,18 @@ def events_for(user, dispute: Dispute) -> QuerySet[DisputeEvent]:
     ).select_related("actor", "actor_organisation")
 
 
+def without_draft_history(events: QuerySet[DisputeEvent], dispute: Dispute) -> QuerySet[DisputeEvent]:
+    """``events`` without the draft's history, which stays with its applicants: nothing from before the
+    submission (the concept, what was changed in it, documents added to it or taken out of it).
+
+    The one rule for what respondents see: their case page and the party version of the dossier
+    (which every party receives) both apply it.
+    """
+    if dispute.submitted_at is None:
+        return events
+    return events.filter(at__gte=dispute.submitted_at)
+
+
 @dataclass
 class InformationRequest:
     """A question of the secretariat to one party, and its answer when there is one."""

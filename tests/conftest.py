@@ -15,7 +15,7 @@ def _eager_celery_and_private_storage(settings, tmp_path, monkeypatch):
     from django.core.cache import cache
     from django.core.files.storage import FileSystemStorage
 
-    from disputes.models import Document
+    from disputes.models import Document, DossierExport
 
     cache.clear()  # the log-in and upload brakes count per user id, and ids repeat between tests
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -24,6 +24,8 @@ def _eager_celery_and_private_storage(settings, tmp_path, monkeypatch):
     # FileField resolves its storage once, when the model class is built: replace it on the field.
     private = FileSystemStorage(location=tmp_path / "private", base_url=None)
     monkeypatch.setattr(Document._meta.get_field("file"), "storage", private)
+    for name in ("pdf_file", "zip_file"):  # a dossier export's own files, in the same private storage
+        monkeypatch.setattr(DossierExport._meta.get_field(name), "storage", private)
     yield private
     clock.set_now(None)
 

@@ -31,6 +31,7 @@ from ..models import (
     StaffRole,
     Step,
 )
+from ..selectors import without_draft_history
 from ..states import TRANSITIONS, DisputeState
 from ..uploads import clean_display_name
 
@@ -47,9 +48,9 @@ STEP_ORDER = {value: index for index, value in enumerate(Step.values)}
 def case_version(dispute: Dispute) -> str:
     """``<Dispute.version>-<documents>-<events>``, counting only what the dossier is made of.
 
-    The dossier's own output (documents of the ``dossier`` step) and the events in
-    ``READ_EVENT_KINDS`` are not counted: requesting an export records an event and finishing it
-    stores two documents, and neither may turn the same case into a "new version".
+    The events in ``READ_EVENT_KINDS`` are not counted: requesting an export records an event, and
+    that may not turn the same case into a "new version". Nor are documents of the ``dossier`` step:
+    exports stored as documents before migration 0009 (exports now keep their own files).
     """
     documents = Document.objects.filter(dispute=dispute).exclude(bundle__step=Step.DOSSIER).count()
     events = DisputeEvent.objects.filter(dispute=dispute).exclude(kind__in=READ_EVENT_KINDS).count()
@@ -321,7 +322,11 @@ def collect(dispute: Dispute, audience: str = DossierAudience.FULL) -> DossierCo
         .select_related("actor_organisation", "actor").prefetch_related("actor__groups").order_by("at", "pk")
     )
     all_events = list(events_qs)
-    visible_events = [e for e in all_events if not party or e.visibility == Confidentiality.PARTIES]
+    visible_events = all_events
+    if party:
+        # Every party receives the party version, the respondents too: the draft's history stays out,
+        # by the same rule as the respondents' case page.
+        visible_events = list(without_draft_history(events_qs.filter(visibility=Confidentiality.PARTIES), dispute))
     events = [
         EventEntry(
             at=e.at, label=event_label(e.kind),
@@ -332,8 +337,7 @@ def collect(dispute: Dispute, audience: str = DossierAudience.FULL) -> DossierCo
     ]
 
     documents = (
-        Document.objects.filter(dispute=dispute, withdrawn_at__isnull=True, bundle__isnull=False)
-        .exclude(bundle__step=Step.DOSSIER)
+        Document.objects.current().filter(dispute=dispute, bundle__isnull=False)
         .select_related("bundle", "organisation", "uploaded_by").prefetch_related("uploaded_by__groups")
     )
     if party:

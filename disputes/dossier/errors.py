@@ -49,3 +49,22 @@ class DossierDocumentTooCostlyError(Exception):
             "groot om veilig te verwerken. Het dossier is niet gemaakt; vervang het document of meld dit bij de "
             "beheerder."
         ) % {"name": document.display_name, "type": document.get_doc_type_display(), "id": document.pk})
+
+
+class ExportFileIntegrityError(DossierIntegrityError):
+    """The stored PDF or ZIP of a finished export no longer matches the SHA-256 recorded when it was
+    made (or is gone): it is not served."""
+
+    def __init__(self, export, file_kind: str, *, actual: str = "", missing: bool = False):
+        self.document = None
+        self.export = export
+        self.file_kind = file_kind
+        self.actual = actual
+        self.missing = missing
+        if missing:
+            message = _("Het opgeslagen %(kind)s-bestand van dit dossier ontbreekt. Het wordt niet gedownload; meld "
+                        "dit bij de beheerder.")
+        else:
+            message = _("Het opgeslagen %(kind)s-bestand van dit dossier komt niet meer overeen met het controlegetal "
+                        "(SHA-256) van bij het maken. Het wordt niet gedownload; meld dit bij de beheerder.")
+        Exception.__init__(self, message % {"kind": file_kind.upper()})

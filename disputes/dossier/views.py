@@ -19,13 +19,12 @@ from ..access_log import record_access
 from ..models import (
     AccessAction,
     AccessResult,
-    Confidentiality,
     DossierAudience,
     DossierExport,
-    ExportStatus,
 )
 from ..services import dossier as service
 from ..uploads import download_name
+from . import file_stem
 from .errors import DossierIntegrityError
 
 
@@ -34,7 +33,7 @@ class ExportForm(forms.Form):
 
 
 def _export_or_404(user, pk) -> DossierExport:
-    export = DossierExport.objects.filter(pk=pk).select_related("pdf", "zip").first()
+    export = DossierExport.objects.filter(pk=pk).first()
     if export is None:
         raise Http404(_("Dossier niet gevonden."))
     dispute = permissions.get_dispute_for_user_or_404(user, pk=export.dispute_id)
@@ -69,14 +68,15 @@ def request_export(request, dispute_pk):
 
 
 def _downloads(export: DossierExport) -> list[dict]:
-    if export.status != ExportStatus.DONE:
+    if not export.available:  # not finished, or its files were pruned
         return []
+    stem = file_stem(export.dispute.case_number, export.audience)
     return [
-        {"kind": kind, "name": doc.display_name, "size": doc.size,
+        {"kind": kind, "name": f"{stem}.{kind}", "size": size,
          "label": _("Dossier (PDF, %(pages)d pagina's)") % {"pages": export.pages or 0} if kind == "pdf"
          else _("Originele bestanden met manifest (ZIP)"),
          "url": reverse("dossier:download", kwargs={"pk": export.pk, "kind": kind})}
-        for kind, doc in (("pdf", export.pdf), ("zip", export.zip)) if doc is not None
+        for kind, size in (("pdf", export.pdf_size), ("zip", export.zip_size))
     ]
 
 
@@ -98,6 +98,7 @@ def status_json(request, pk):
         "progress": export.progress,
         "pages": export.pages,
         "error": export.error,
+        "pruned": export.pruned_at is not None,
         "downloads": _downloads(export),
     }))
 
@@ -109,18 +110,17 @@ def download(request, pk, kind):
     if kind not in ("pdf", "zip"):
         raise Http404(_("Bestand niet gevonden."))
     try:
-        document = service.dossier_open_download(export=export, actor=request.user, kind=kind)
+        stored = service.dossier_open_download(export=export, actor=request.user, kind=kind)
     except DossierIntegrityError as exc:
         response = render(request, "dossier/refused.html", {"export": export, "message": str(exc)}, status=409)
         return _no_store(response)
     except ValidationError as exc:
         raise Http404(" ".join(exc.messages)) from exc
-    if document.confidentiality != Confidentiality.PARTIES:  # the full version: internal
+    if export.audience == DossierAudience.FULL:  # the full version: internal
         record_access(request, AccessAction.CONFIDENTIAL_DOWNLOAD, result=AccessResult.ALLOWED,
-                      object=f"dossier {export.pk} {kind} (document {document.pk}, {document.confidentiality})",
-                      status_code=200)
+                      object=f"dossier {export.pk} {kind} (full version, internal)", status_code=200)
     response = FileResponse(
-        document.file.open("rb"), as_attachment=True,
-        filename=download_name(document.display_name, document.content_type), content_type=document.content_type,
+        stored.file.storage.open(stored.file.name, "rb"), as_attachment=True,
+        filename=download_name(stored.name, stored.content_type), content_type=stored.content_type,
     )
     return _no_store(response)

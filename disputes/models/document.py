@@ -103,8 +103,12 @@ class Bundle(models.Model):
 
 class DocumentQuerySet(models.QuerySet):
     def current(self):
-        """Documents that are part of the case (not taken out of a draft)."""
-        return self.filter(withdrawn_at__isnull=True)
+        """Documents that are part of the case: not taken out of a draft, and not the PDF and ZIP of a
+        dossier export stored as documents (step ``dossier``) before migration 0009. Exports are build
+        products kept on ``DossierExport`` itself; those old rows stay (nothing is hard-deleted) but
+        no case page, download list or dossier shows them.
+        """
+        return self.filter(withdrawn_at__isnull=True).exclude(bundle__step=Step.DOSSIER)
 
     def delete(self):
         raise ImmutableRecord(_("Documenten worden nooit verwijderd."))
@@ -187,11 +191,24 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Mislukt")
 
 
+def export_file_name(instance, filename: str) -> str:
+    """``dossier-exports/<export id>/<random>.<pdf|zip>``: in the private storage, apart from the case's
+    documents, under a generated name (the download name is made from the case number)."""
+    extension = filename.rpartition(".")[2] if "." in filename else "bin"
+    return f"dossier-exports/{instance.pk}/{uuid.uuid4().hex}.{extension}"
+
+
 class DossierExport(models.Model):
     """One export of a case's decision dossier (PDF + ZIP) for one audience and one case version.
 
     At most one export per case version and audience: asking again returns the existing one.
-    The results are stored as documents of the case (step ``dossier``) with their own hash.
+    The PDF and the ZIP are build products, not case documents: they belong to this row
+    (``pdf_file``, ``zip_file``, each with its SHA-256 and size) in the private storage under
+    ``dossier-exports/<export id>/``, are served only through the authorising dossier views, and are
+    pruned: per case and audience only the newest ``settings.DOSSIER_EXPORTS_KEPT`` finished exports
+    keep their files (``pruned_at`` marks the others; asking for such a version builds it again).
+    Exports made before migration 0009 were stored as documents of step ``dossier``; those rows are
+    ``legacy_pdf`` / ``legacy_zip`` (see ``DocumentQuerySet.current``).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -203,8 +220,17 @@ class DossierExport(models.Model):
     status = models.CharField(max_length=8, choices=ExportStatus.choices, default=ExportStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
     pages = models.PositiveIntegerField(null=True, blank=True)
-    pdf = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    zip = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    pdf_file = models.FileField(storage=private_storage, upload_to=export_file_name, max_length=200, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_size = models.PositiveBigIntegerField(null=True, blank=True)
+    zip_file = models.FileField(storage=private_storage, upload_to=export_file_name, max_length=200, blank=True)
+    zip_sha256 = models.CharField(max_length=64, blank=True)
+    zip_size = models.PositiveBigIntegerField(null=True, blank=True)
+    #: Set when the files were removed because newer exports of the case and audience exist.
+    pruned_at = models.DateTimeField(null=True, blank=True)
+    #: Before migration 0009 the PDF and ZIP were stored as documents of the case (step ``dossier``).
+    legacy_pdf = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    legacy_zip = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
@@ -223,3 +249,8 @@ class DossierExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute} {self.get_audience_display()} ({self.get_status_display()})"
+
+    @property
+    def available(self) -> bool:
+        """Finished, and its files are still kept (not pruned)."""
+        return self.status == ExportStatus.DONE and self.pruned_at is None and bool(self.pdf_file and self.zip_file)

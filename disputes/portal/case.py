@@ -48,8 +48,8 @@ def case_context(request, dispute) -> dict:
 
     documents = list(selectors.documents_for(user, dispute))
     events = selectors.events_for(user, dispute)
-    if role == RESPONDENT and dispute.submitted_at:
-        events = events.filter(at__gte=dispute.submitted_at)  # the draft's history stays with its applicants
+    if role == RESPONDENT:
+        events = selectors.without_draft_history(events, dispute)
     remedy_request = None
     if dispute.state == DisputeState.AWAITING_REMEDY:
         request_event = dispute.events.filter(kind="request_remedy", visibility="parties").order_by("-at").first()

@@ -7,7 +7,8 @@ Each step runs in its own transaction, so a step that fails (as expected or not)
 Besides the verbs of scenarios.md the runner knows the product's other services: ``answer_information``
 (``answer``, ``documents``; with ``party`` the secretary records that party's answer),
 ``reschedule_hearing`` (``hearing_at``, ``place``, ``reason``), ``allow_late_response`` (``party``),
-``draft_decision``, ``lapse_remedy`` and ``recuse`` (``reason``).
+``draft_decision``, ``lapse_remedy`` and ``recuse`` (``reason``). ``export_dossier`` takes an optional
+``audience`` (``full`` or ``party``; by default the most complete version the actor may export).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from .. import clock, permissions, selectors, services
-from ..errors import NotPermitted, error_kind
+from ..errors import error_kind
 from ..models import (
     Confidentiality,
     DeadlineKind,
@@ -829,18 +830,24 @@ def _expect(r: _Runner, step, actor, what):
 
 
 def _export_dossier(r: _Runner, step, actor, what):
+    """Write the dossier the actor may have, by the web's rule (``services.dossier.require_export``):
+    ``audience`` (``full`` or ``party``) or else the most complete version the actor may export, so a
+    party gets the party version. Nothing is recorded on the case (as ``manage.py export_dossier``)."""
     from ..dossier import export_dossier as exporter
+    from ..services import dossier as dossier_service
 
     dispute = r._case(what)
-    if not permissions.can_view_dispute(actor, dispute):
-        raise NotPermitted("U heeft geen toestemming voor deze handeling.")
+    audience = step.get("audience")
+    audience = dossier_service.widest_audience(actor, dispute) if audience is None else str(audience)
+    dossier_service.require_export(actor=actor, dispute=dispute, audience=audience)
     out_dir = r.export_dir or Path(getattr(settings, "VAR_DIR", Path.cwd())) / "dossiers"
     out_dir.mkdir(parents=True, exist_ok=True)
-    result = exporter(dispute, out_dir)
+    result = exporter(dispute, out_dir, audience=audience)
     r.dossier = {
         "pdf": str(Path(result["pdf"]).resolve()),
         "zip": str(Path(result["zip"]).resolve()),
         "pages": int(result["pages"]),
+        "audience": audience,
     }
 
 
@@ -886,7 +893,7 @@ VERBS: dict[str, tuple[Callable, set[str], bool]] = {
     "settle": (_settle, _keys("documents", "note"), True),
     "close": (_simple(services.dispute_close), set(), True),
     "recuse": (_recuse, _keys("reason"), True),
-    "export_dossier": (_export_dossier, set(), True),
+    "export_dossier": (_export_dossier, _keys("audience"), True),
     "tick": (_tick, set(), False),
     "expect": (_expect, _keys("state", "points", "deadlines", "case"), False),
 }

@@ -2,15 +2,19 @@
 
 The request is a service like any other (lock, check, write, record, then ``on_commit``); the
 build runs in a Celery task and calls ``dossier_build_export`` here, which claims the export row,
-builds into a temporary folder outside any transaction, and stores the PDF and the ZIP as
-documents of the case in one short transaction at the end.
+builds into a temporary folder outside any transaction, and stores the PDF and the ZIP on the
+export itself (not as documents of the case: they are build products) in one short transaction at
+the end. That transaction also prunes: per case and audience only the newest
+``settings.DOSSIER_EXPORTS_KEPT`` finished exports keep their files; the files of older ones are
+deleted after the commit.
 
 Case version. ``case_version`` (disputes/dossier/content.py) counts the case's version, its
-documents and its events, but not the dossier's own output documents nor the events that only
-record reading (``dossier_requested``, ``dossier_exported``, downloads). It is computed before the
-``dossier_requested`` event is written and that event is not counted anyway: asking twice for the
-same case gives the same version, so the same export; any real change (a transition, a document,
-a decision) gives a new version and so a new export.
+documents and its events, but not the documents of step ``dossier`` (exports stored as documents
+before migration 0009) nor the events that only record reading (``dossier_requested``,
+``dossier_exported``, downloads). It is computed before the ``dossier_requested`` event is written
+and that event is not counted anyway: asking twice for the same case gives the same version, so the
+same export; any real change (a transition, a document, a decision) gives a new version and so a
+new export.
 """
 
 from __future__ import annotations
@@ -19,32 +23,32 @@ import logging
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from .. import clock, outbox, permissions
+from ..dossier import file_stem
 from ..dossier.content import case_version
-from ..dossier.errors import DossierDocumentTooCostlyError, DossierIntegrityError
-from ..integrity import file_sha256, stored_sha256
+from ..dossier.errors import DossierDocumentTooCostlyError, DossierIntegrityError, ExportFileIntegrityError
+from ..integrity import file_sha256, stored_file_sha256
 from ..models import (
     Confidentiality,
     Dispute,
     Document,
-    DocumentType,
     DossierAudience,
     DossierExport,
     ExportStatus,
     StaffRole,
-    Step,
 )
 from ..states import DisputeState
 from ._core import lock, on_commit_notify, record, service, track_stored_file
-from .documents import bundle_for
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +77,30 @@ def can_export_dossier(user, dispute: Dispute, audience: str) -> bool:
     return audience in allowed_audiences(user, dispute)
 
 
+def widest_audience(user, dispute: Dispute) -> str:
+    """The most complete version ``user`` may export (full for the ministry, party for the others);
+    ``party`` when they may export none, so that ``require_export`` refuses it."""
+    audiences = allowed_audiences(user, dispute)
+    return audiences[0] if audiences else DossierAudience.PARTY
+
+
+def require_export(*, actor, dispute: Dispute, audience: str) -> None:
+    """What must hold before ``actor`` gets ``audience`` of the dossier of ``dispute``: a known version,
+    one the actor may export (``NotPermitted`` otherwise), and a case that was filed.
+
+    The one check for every way to a dossier that acts for a user: the web request
+    (``dossier_request_export``) and the scenario runner's ``export_dossier`` step.
+    """
+    if audience not in DossierAudience.values:
+        raise ValidationError({"audience": _("Kies de volledige versie of de partijversie.")})
+    permissions.require(
+        can_export_dossier(actor, dispute, audience),
+        _("U mag deze versie van het dossier niet exporteren."),
+    )
+    if dispute.state == DisputeState.DRAFT or not dispute.case_number:
+        raise ValidationError(_("Van een concept wordt geen dossier gemaakt; dien het verzoek eerst in."))
+
+
 def exports_visible_to(user, dispute: Dispute):
     """The exports of a case this user may see (newest first)."""
     return DossierExport.objects.filter(dispute=dispute, audience__in=allowed_audiences(user, dispute)).order_by(
@@ -85,18 +113,11 @@ def exports_visible_to(user, dispute: Dispute):
 def dossier_request_export(*, dispute: Dispute, actor, audience: str) -> DossierExport:
     """Ask for the dossier of a case; returns the existing export of this case version if any.
 
-    A failed export of the same version is reset and tried again. The build is scheduled after
-    the commit (Celery task ``build_dossier_export``).
+    A failed export of the same version, or one whose files were pruned, is reset and built again.
+    The build is scheduled after the commit (Celery task ``build_dossier_export``).
     """
     dispute = lock(dispute)
-    if audience not in DossierAudience.values:
-        raise ValidationError({"audience": _("Kies de volledige versie of de partijversie.")})
-    permissions.require(
-        can_export_dossier(actor, dispute, audience),
-        _("U mag deze versie van het dossier niet exporteren."),
-    )
-    if dispute.state == DisputeState.DRAFT or not dispute.case_number:
-        raise ValidationError(_("Van een concept wordt geen dossier gemaakt; dien het verzoek eerst in."))
+    require_export(actor=actor, dispute=dispute, audience=audience)
     version = case_version(dispute)  # before the event below (which is not counted anyway)
     export = DossierExport.objects.filter(dispute=dispute, audience=audience, case_version=version).first()
     schedule = False
@@ -106,10 +127,11 @@ def dossier_request_export(*, dispute: Dispute, actor, audience: str) -> Dossier
             requested_at=clock.now(),
         )
         schedule = True
-    elif export.status == ExportStatus.FAILED:
+    elif export.status == ExportStatus.FAILED or export.pruned_at is not None:
         DossierExport.objects.filter(pk=export.pk).update(
             status=ExportStatus.PENDING, progress=0, error="", pages=None, requested_by=actor,
-            requested_at=clock.now(), started_at=None, finished_at=None,
+            requested_at=clock.now(), started_at=None, finished_at=None, pruned_at=None,
+            pdf_file="", pdf_sha256="", pdf_size=None, zip_file="", zip_sha256="", zip_size=None,
         )
         export.refresh_from_db()
         schedule = True
@@ -230,21 +252,16 @@ def _claim(export_id):
         return export, token
 
 
-def _store_file(*, dispute: Dispute, actor, path: Path, display_name: str, content_type: str,
-                confidentiality: str, pages: int | None) -> Document:
-    """Store a file we made ourselves (no upload check: ``check_upload`` takes PDFs only)."""
+def _store_export_file(export: DossierExport, kind: str, path: Path) -> None:
+    """Store a file of the export (``kind`` pdf or zip) with its hash and size, in the private storage
+    under ``dossier-exports/<export id>/``; a failing service removes it again."""
     sha256, size = file_sha256(path)
-    now = clock.now()
-    document = Document(
-        dispute=dispute, bundle=bundle_for(dispute, Step.DOSSIER), doc_type=DocumentType.OVERIG,
-        display_name=display_name, sha256=sha256, size=size, content_type=content_type, page_count=pages,
-        uploaded_by=actor, organisation=None, confidentiality=confidentiality, uploaded_at=now, submitted_at=now,
-    )
+    field: FieldFile = getattr(export, f"{kind}_file")
     with open(path, "rb") as fh:
-        document.file.save("dossier", File(fh), save=False)
-    track_stored_file(document.file.storage, document.file.name)
-    document.save()
-    return document
+        field.save(f"dossier.{kind}", File(fh), save=False)
+    track_stored_file(field.storage, field.name)
+    setattr(export, f"{kind}_sha256", sha256)
+    setattr(export, f"{kind}_size", size)
 
 
 @service
@@ -253,26 +270,62 @@ def _finish(export: DossierExport, token, result: dict) -> DossierExport | None:
     if locked.status != ExportStatus.RUNNING or locked.started_at != token:
         return None  # another attempt took over; its result counts, ours is dropped
     dispute = Dispute.objects.get(pk=export.dispute_id)
-    confidentiality = _visibility(export.audience)
-    pdf = _store_file(
-        dispute=dispute, actor=export.requested_by, path=Path(result["pdf"]), display_name=Path(result["pdf"]).name,
-        content_type="application/pdf", confidentiality=confidentiality, pages=result["pages"],
-    )
-    archive = _store_file(
-        dispute=dispute, actor=export.requested_by, path=Path(result["zip"]), display_name=Path(result["zip"]).name,
-        content_type="application/zip", confidentiality=confidentiality, pages=None,
-    )
+    _store_export_file(locked, "pdf", Path(result["pdf"]))
+    _store_export_file(locked, "zip", Path(result["zip"]))
     locked.status, locked.progress, locked.pages = ExportStatus.DONE, 100, result["pages"]
-    locked.pdf, locked.zip, locked.finished_at = pdf, archive, clock.now()
-    locked.save(update_fields=["status", "progress", "pages", "pdf", "zip", "finished_at"])
+    locked.finished_at = clock.now()
+    locked.save(update_fields=["status", "progress", "pages", "finished_at", "pdf_file", "pdf_sha256", "pdf_size",
+                               "zip_file", "zip_sha256", "zip_size"])
+    pruned = _prune_older(locked)
     event = record(
-        dispute, actor=None, kind="dossier_exported", visibility=confidentiality,
+        dispute, actor=None, kind="dossier_exported", visibility=_visibility(export.audience),
         payload={"export": str(export.pk), "audience": export.audience, "case_version": export.case_version,
-                 "pages": result["pages"], "pdf_sha256": pdf.sha256, "zip_sha256": archive.sha256,
-                 "pdfa_2b": bool(result.get("pdfa")), **_notify_requester(export)},
+                 "pages": result["pages"], "pdf_sha256": locked.pdf_sha256, "zip_sha256": locked.zip_sha256,
+                 "pdfa_2b": bool(result.get("pdfa")), "pruned": pruned, **_notify_requester(export)},
     )
     on_commit_notify(event)
     return locked
+
+
+# -- pruning --------------------------------------------------------------------------------------
+def exports_kept() -> int:
+    """How many finished exports per case and audience keep their files (at least 1)."""
+    return max(1, int(getattr(settings, "DOSSIER_EXPORTS_KEPT", 2)))
+
+
+def _prune_older(export: DossierExport) -> list[str]:
+    """Mark every finished export of the same case and audience beyond the newest ``exports_kept()``
+    (``export`` itself counts as the newest) as pruned, and delete their files after the commit.
+
+    Runs inside ``_finish``: pruning is part of finishing an export, so there is no separate periodic
+    task. Returns the ids of the exports pruned (recorded in the ``dossier_exported`` event).
+    """
+    older = list(
+        DossierExport.objects.select_for_update()
+        .filter(dispute_id=export.dispute_id, audience=export.audience, status=ExportStatus.DONE,
+                pruned_at__isnull=True)
+        .exclude(pk=export.pk).order_by("-finished_at", "-requested_at", "pk")[exports_kept() - 1:]
+    )
+    now = clock.now()
+    for old in older:
+        names = [f.name for f in (old.pdf_file, old.zip_file) if f]
+        storage = old.pdf_file.storage
+        old.pdf_file, old.zip_file, old.pruned_at = "", "", now
+        old.save(update_fields=["pdf_file", "zip_file", "pruned_at"])
+        for name in names:
+            transaction.on_commit(lambda storage=storage, name=name: _delete_export_file(storage, name))
+    return [str(old.pk) for old in older]
+
+
+def _delete_export_file(storage, name: str) -> None:
+    """Delete a pruned export's file, unless a document refers to it (an export made before migration
+    0009, whose files are documents: those are never deleted)."""
+    if Document.objects.filter(file=name).exists():
+        return
+    try:
+        storage.delete(name)
+    except OSError:  # the row says pruned either way; an orphaned file is only space
+        log.exception("could not delete the pruned dossier export file %s", name)
 
 
 def _notify_requester(export: DossierExport) -> dict:
@@ -300,35 +353,58 @@ def _fail(export: DossierExport, token, message: str, integrity: DossierIntegrit
 
 
 # -- download -------------------------------------------------------------------------------------
-def dossier_open_download(*, export: DossierExport, actor, kind: str) -> Document:
+CONTENT_TYPES = {"pdf": "application/pdf", "zip": "application/zip"}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One stored file of an export, ready to be served."""
+
+    file: FieldFile
+    name: str  # the download name, e.g. GPA-2017-0001-dossier-partijversie.pdf
+    content_type: str
+    sha256: str
+    size: int | None
+
+
+def dossier_open_download(*, export: DossierExport, actor, kind: str) -> ExportFile:
     """The stored PDF or ZIP of a finished export, after re-checking its SHA-256.
 
     A download is recorded (internal); a mismatch is recorded as ``integrity_failure`` in its own
-    transaction and refused with ``DossierIntegrityError``.
+    transaction and refused with ``ExportFileIntegrityError``. A pruned export (or one pruned while
+    this runs) is a ``ValidationError``: its version can be asked for again.
     """
-    if kind not in ("pdf", "zip"):
+    if kind not in CONTENT_TYPES:
         raise ValidationError(_("Onbekend bestand."))
     permissions.require(can_export_dossier(actor, export.dispute, export.audience))
-    document = export.pdf if kind == "pdf" else export.zip
-    if export.status != ExportStatus.DONE or document is None:
+    if export.status != ExportStatus.DONE:
         raise ValidationError(_("Dit dossier is nog niet klaar."))
-    actual = stored_sha256(document)
+    gone = ValidationError(_("De bestanden van deze export zijn opgeruimd omdat er nieuwere zijn. Vraag het "
+                             "dossier opnieuw aan."))
+    if not export.available:
+        raise gone
+    field, expected = getattr(export, f"{kind}_file"), getattr(export, f"{kind}_sha256")
+    actual = stored_file_sha256(field)
+    if actual is None and DossierExport.objects.filter(pk=export.pk, pruned_at__isnull=False).exists():
+        raise gone  # pruned by a newer export since this request read the row
     if actual is None:
-        _record_download(export=export, actor=actor, document=document, ok=False, detail="missing")
-        raise DossierIntegrityError(document, missing=True)
-    if actual != document.sha256:
-        _record_download(export=export, actor=actor, document=document, ok=False, detail=f"download: sha256 {actual}")
-        raise DossierIntegrityError(document, actual=actual)
-    _record_download(export=export, actor=actor, document=document, ok=True)
-    return document
+        _record_download(export=export, actor=actor, kind=kind, ok=False, detail="missing")
+        raise ExportFileIntegrityError(export, kind, missing=True)
+    if actual != expected:
+        _record_download(export=export, actor=actor, kind=kind, ok=False, detail=f"download: sha256 {actual}")
+        raise ExportFileIntegrityError(export, kind, actual=actual)
+    _record_download(export=export, actor=actor, kind=kind, ok=True)
+    return ExportFile(file=field, name=f"{file_stem(export.dispute.case_number, export.audience)}.{kind}",
+                      content_type=CONTENT_TYPES[kind], sha256=expected, size=getattr(export, f"{kind}_size"))
 
 
 @service
-def _record_download(*, export: DossierExport, actor, document: Document, ok: bool, detail: str = "") -> None:
+def _record_download(*, export: DossierExport, actor, kind: str, ok: bool, detail: str = "") -> None:
     if ok:
         record(export.dispute, actor=actor, kind="dossier_downloaded", visibility=Confidentiality.INTERNAL,
                organisation=_acting_organisation(actor, export.dispute),
-               payload={"export": str(export.pk), "document": str(document.pk)})
+               payload={"export": str(export.pk), "file": kind})
     else:
         record(export.dispute, actor=actor, kind="integrity_failure", visibility=Confidentiality.INTERNAL,
-               payload={"document": str(document.pk), "sha256": document.sha256, "detail": detail})
+               payload={"export": str(export.pk), "file": kind, "sha256": getattr(export, f"{kind}_sha256"),
+                        "detail": detail})

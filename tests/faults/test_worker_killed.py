@@ -166,7 +166,7 @@ def wait_for(predicate, timeout: float, step: float = 0.05) -> bool:
 
 
 def _export_row(pk):
-    return DossierExport.objects.values("status", "progress", "started_at", "pdf_id", "zip_id").get(pk=pk)
+    return DossierExport.objects.values("status", "progress", "started_at", "pdf_file", "zip_file").get(pk=pk)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -249,9 +249,8 @@ def test_a_worker_killed_mid_export_leads_to_exactly_one_finished_export_after_r
             f"the export must be unfinished when the worker dies (got {killed}); on a faster machine "
             f"raise FAULT_TEST_DOCUMENTS (now {DOCUMENTS})"
         )
-        assert 0 < killed["progress"] < 100 and killed["pdf_id"] is None and killed["zip_id"] is None, killed
+        assert 0 < killed["progress"] < 100 and not killed["pdf_file"] and not killed["zip_file"], killed
         assert not DisputeEvent.objects.filter(dispute=case, kind="dossier_exported").exists()
-        assert not Document.objects.filter(dispute=case, bundle__step=Step.DOSSIER).exists()
         time.sleep(0.5)  # nothing moves any more: the build really died with the process
         assert _export_row(export.pk) == killed
         timings["progress at kill (%)"] = killed["progress"]
@@ -301,22 +300,21 @@ def test_a_worker_killed_mid_export_leads_to_exactly_one_finished_export_after_r
     export = exports.get()
     assert export.status == ExportStatus.DONE, (export.status, export.error)
     assert export.progress == 100 and export.pages and export.started_at > killed["started_at"]
-    outputs = Document.objects.filter(dispute=case, bundle__step=Step.DOSSIER)
-    assert sorted(outputs.values_list("content_type", flat=True)) == ["application/pdf", "application/zip"]
-    assert {export.pdf_id, export.zip_id} == set(outputs.values_list("pk", flat=True))
+    assert not Document.objects.filter(dispute=case, bundle__step=Step.DOSSIER).exists()  # not case documents
     events = DisputeEvent.objects.filter(dispute=case, kind="dossier_exported")
     assert events.count() == 1
     assert not DisputeEvent.objects.filter(dispute=case, kind="dossier_export_failed").exists()
     payload = events.get().payload
     assert payload["export"] == str(export.pk)
-    assert (payload["pdf_sha256"], payload["zip_sha256"]) == (export.pdf.sha256, export.zip.sha256)
-    for document in (export.pdf, export.zip):
-        path = private_root / document.file.name
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == document.sha256, document.file.name
-        assert path.stat().st_size == document.size
+    assert (payload["pdf_sha256"], payload["zip_sha256"]) == (export.pdf_sha256, export.zip_sha256)
+    for field, sha256, size in ((export.pdf_file, export.pdf_sha256, export.pdf_size),
+                                (export.zip_file, export.zip_sha256, export.zip_size)):
+        path = private_root / field.name
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256, field.name
+        assert path.stat().st_size == size
     # The private storage holds the two results and nothing else from either attempt.
     files_after = {p for p in private_root.rglob("*") if p.is_file()}
-    assert files_after - files_before == {private_root / export.pdf.file.name, private_root / export.zip.file.name}
+    assert files_after - files_before == {private_root / export.pdf_file.name, private_root / export.zip_file.name}
     # The killed build could not remove its temporary folder; the rebuild removed it, then its own.
     leftovers = sorted(p.name for p in worker_tmp.iterdir())
     assert leftovers == [], leftovers

@@ -279,13 +279,16 @@ def test_the_task_path_builds_stores_records_and_is_idempotent(case, world, djan
     assert len(callbacks) == 2  # the build; then, scheduled by the build, the e-mail to who asked
     export.refresh_from_db()
     assert export.status == ExportStatus.DONE and export.progress == 100 and export.pages > 0
-    assert export.pdf.bundle.step == Step.DOSSIER and export.zip.bundle.step == Step.DOSSIER
-    assert export.pdf.confidentiality == export.zip.confidentiality == "internal"
-    assert export.pdf.content_type == "application/pdf" and export.zip.content_type == "application/zip"
-    with export.pdf.file.open("rb") as fh:
-        assert hashlib.sha256(fh.read()).hexdigest() == export.pdf.sha256
+    assert export.available and not Document.objects.filter(dispute=case, bundle__step=Step.DOSSIER).exists()
+    for field, sha256, size in ((export.pdf_file, export.pdf_sha256, export.pdf_size),
+                                (export.zip_file, export.zip_sha256, export.zip_size)):
+        assert field.name.startswith(f"dossier-exports/{export.pk}/")
+        with field.open("rb") as fh:
+            data = fh.read()
+        assert hashlib.sha256(data).hexdigest() == sha256 and len(data) == size
     event = DisputeEvent.objects.get(dispute=case, kind="dossier_exported")
-    assert event.payload["pdf_sha256"] == export.pdf.sha256 and event.payload["zip_sha256"] == export.zip.sha256
+    assert event.payload["pdf_sha256"] == export.pdf_sha256 and event.payload["zip_sha256"] == export.zip_sha256
+    assert event.visibility == "internal"
     assert DisputeEvent.objects.get(dispute=case, kind="dossier_requested").visibility == "internal"
 
     # Asking again for the same case version returns the same export and schedules nothing.
@@ -298,8 +301,8 @@ def test_the_task_path_builds_stores_records_and_is_idempotent(case, world, djan
     documents = Document.objects.filter(dispute=case).count()
     assert build_dossier_export(str(export.pk)) == ExportStatus.DONE
     assert Document.objects.filter(dispute=case).count() == documents
-    # The dossier's own documents are not part of the next dossier.
-    assert Bundle.objects.filter(dispute=case, step=Step.DOSSIER).count() == 1
+    # An export is not a document of the case.
+    assert not Bundle.objects.filter(dispute=case, step=Step.DOSSIER).exists()
 
 
 def test_who_asked_for_the_dossier_hears_by_e_mail_when_it_is_ready_and_nobody_else(
@@ -314,7 +317,7 @@ def test_who_asked_for_the_dossier_hears_by_e_mail_when_it_is_ready_and_nobody_e
     assert message.subject == f"Geschil {case.case_number}: het dossier is klaar"
     assert f"({export.pages} pagina's)" in message.body and "partijversie" in message.body
     assert reverse("dossier:status", args=[export.pk]) in message.body
-    assert export.pdf.display_name not in message.body  # a link, never the document
+    assert "dossier-exports" not in message.body and "-partijversie.pdf" not in message.body  # a link, no file
 
 
 def test_who_asked_for_the_dossier_hears_when_it_failed(case, world, django_capture_on_commit_callbacks,
@@ -339,7 +342,8 @@ def test_an_export_left_running_by_a_dead_worker_is_rebuilt_once(case, world, dj
                                                       started_at=clock.now())
     assert build_dossier_export(str(export.pk)) == ExportStatus.DONE
     assert build_dossier_export(str(export.pk)) == ExportStatus.DONE
-    assert Document.objects.filter(dispute=case, bundle__step=Step.DOSSIER).count() == 2
+    export.refresh_from_db()
+    assert export.available and not Document.objects.filter(dispute=case, bundle__step=Step.DOSSIER).exists()
     assert DisputeEvent.objects.filter(dispute=case, kind="dossier_exported").count() == 1
 
 
@@ -380,7 +384,7 @@ def test_a_tampered_file_fails_the_task_cleanly(case, world, django_capture_on_c
         export = dossier_request_export(dispute=case, actor=world.secretary, audience="full")
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED and "verzoek.pdf" in export.error
-    assert export.pdf is None and not Document.objects.filter(dispute=case, bundle__step=Step.DOSSIER).exists()
+    assert not export.pdf_file and not export.zip_file and not export.available
     assert DisputeEvent.objects.filter(dispute=case, kind="integrity_failure").exists()
 
 
@@ -410,7 +414,7 @@ def test_parties_export_the_party_version_and_follow_its_progress(case, world, c
     assert "GPA-2017-0001-dossier-partijversie.pdf" in download["Content-Disposition"]
     assert download["X-Content-Type-Options"] == "nosniff" and download["Cache-Control"] == "no-store"
     export.refresh_from_db()
-    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == export.pdf.sha256
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == export.pdf_sha256
     assert DisputeEvent.objects.filter(dispute=case, kind="dossier_downloaded").count() == 1
 
 
@@ -430,7 +434,7 @@ def test_other_peoples_exports_are_404_and_a_tampered_download_is_refused(case, 
     assert client.get(reverse("dossier:download", args=[full.pk, "pdf"])).status_code == 200
     [logged] = AccessLogEntry.objects.filter(action="confidential_download")
     assert logged.actor == world.secretary and str(full.pk) in logged.object and "internal" in logged.object
-    with full.zip.file.storage.open(full.zip.file.name, "wb") as fh:
+    with full.zip_file.storage.open(full.zip_file.name, "wb") as fh:
         fh.write(b"PK vervalst")
     refused = client.get(urls[2])
     assert refused.status_code == 409 and "SHA-256" in refused.content.decode()
@@ -450,3 +454,174 @@ def test_the_export_panel_offers_what_the_user_may_export(case, world):
     tenant = panel(world.tenant)
     assert 'value="full"' not in tenant and 'value="party"' in tenant
     assert reverse("dossier:request", args=[case.pk]) in tenant
+
+
+# -- the party version keeps the draft's history with its applicants (issue 10, item 15) -----------
+def pdf_text(path) -> str:
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages)
+
+
+def test_the_party_dossier_hides_the_draft_history_as_the_respondents_case_page_does(world, at, tmp_path):
+    """The party version goes to respondents too: like their case page it has no event from before the
+    submission (concept made, documents added to and taken out of the draft) and no withdrawn draft document.
+    The full (internal) version keeps the whole history."""
+    from disputes.services import drafts
+    from tests.factories import _steps, pdf
+
+    at("2017-01-16 10:00")
+    dispute = world.file(documents=[pdf("bod")])
+    drafts.draft_withdraw_document(document=dispute.documents.get(), actor=world.tenant)
+    drafts.draft_add_document(dispute=dispute, actor=world.tenant, uploaded=pdf("verzoek")[1], doc_type="verzoek")
+    for reached, when, step in _steps(world):
+        clock.set_now(moment(when))
+        step(Dispute.objects.get(pk=dispute.pk))
+        if reached == "awaiting_response":
+            break
+    dispute = Dispute.objects.get(pk=dispute.pk)
+
+    party = export_dossier(dispute, tmp_path / "party", audience="party")
+    text = pdf_text(party["pdf"])
+    assert "Indienen" in text  # the submission itself is part of the exchange
+    assert "Concept aangemaakt" not in text and "Document teruggetrokken" not in text
+    assert "bod.pdf" not in text
+    with zipfile.ZipFile(party["zip"]) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    names = [f["display_name"] for f in manifest["files"]]
+    assert "verzoek.pdf" in names and "bod.pdf" not in names
+
+    full = pdf_text(export_dossier(dispute, tmp_path / "full")["pdf"])
+    assert "Concept aangemaakt" in full and "bod.pdf" in full
+
+
+# -- exports are build products, kept apart from the case and pruned (issue 10, item 16) ----------
+def _export(case, actor, audience, capture) -> DossierExport:
+    from datetime import timedelta
+
+    clock.set_now(clock.now() + timedelta(minutes=1))  # exports are made one after the other
+    with capture(execute=True):
+        export = dossier_request_export(dispute=Dispute.objects.get(pk=case.pk), actor=actor, audience=audience)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE, export.error
+    return export
+
+
+def test_exports_are_not_case_documents_never_part_of_the_next_and_old_ones_are_pruned(
+    case, world, client, settings, django_capture_on_commit_callbacks
+):
+    """A case with one large file: each export used to add its PDF and ZIP as two documents of the case.
+    Now the case's documents stay as they are, an export never contains an earlier one, and only the
+    newest DOSSIER_EXPORTS_KEPT exports per case and version keep their files."""
+    settings.DOSSIER_EXPORTS_KEPT = 2
+    add_document(case, world, step=Step.RESPONSE, name="groot bestand.pdf", pages=40)
+    documents = Document.objects.filter(dispute=case).count()
+
+    first = _export(case, world.secretary, "party", django_capture_on_commit_callbacks)
+    assert Document.objects.filter(dispute=case).count() == documents
+    add_document(case, world, step=Step.DECISION, name="nagekomen stuk.pdf")  # a new case version
+    documents += 1
+    second = _export(case, world.secretary, "party", django_capture_on_commit_callbacks)
+    assert second.pk != first.pk and second.case_version != first.case_version
+    assert Document.objects.filter(dispute=case).count() == documents
+
+    with second.zip_file.open("rb") as fh, zipfile.ZipFile(fh) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        pdfs_at_top = [n for n in zf.namelist() if "/" not in n and n.endswith(".pdf")]
+    hashes = {f["sha256"] for f in manifest["files"]}
+    assert first.pdf_sha256 not in hashes and first.zip_sha256 not in hashes
+    assert not any(f["display_name"].startswith(f"{case.case_number}-dossier") for f in manifest["files"])
+    assert pdfs_at_top == [f"{case.case_number}-dossier-partijversie.pdf"]  # only its own PDF
+    assert {f["document_id"] for f in manifest["files"]} <= {str(pk) for pk in Document.objects.values_list("pk",
+                                                                                                             flat=True)}
+
+    # A third version: the first export's files go, its row stays (marked), the newest two are kept.
+    storage = first.pdf_file.storage
+    first_files = [first.pdf_file.name, first.zip_file.name]
+    add_document(case, world, step=Step.DECISION, name="nog een stuk.pdf")
+    third = _export(case, world.secretary, "party", django_capture_on_commit_callbacks)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.pruned_at is not None and not first.available and not first.pdf_file and not first.zip_file
+    assert not any(storage.exists(name) for name in first_files)
+    assert second.available and third.available
+    kept = DossierExport.objects.filter(dispute=case, audience="party", pruned_at__isnull=True)
+    assert set(kept.values_list("pk", flat=True)) == {second.pk, third.pk}
+    event = DisputeEvent.objects.filter(dispute=case, kind="dossier_exported").order_by("-at", "-pk").first()
+    assert event.payload["pruned"] == [str(first.pk)]
+    # A full export is counted apart from the party ones: it prunes none of them.
+    full = _export(case, world.secretary, "full", django_capture_on_commit_callbacks)
+    assert DossierExport.objects.filter(dispute=case, pruned_at__isnull=True).count() == 3
+
+    client.force_login(world.tenant)
+    assert client.get(reverse("dossier:download", args=[first.pk, "pdf"])).status_code == 404  # pruned
+    status = client.get(reverse("dossier:status-json", args=[first.pk])).json()
+    assert status["pruned"] is True and status["downloads"] == []
+    assert "opgeruimd" in client.get(reverse("dossier:status", args=[first.pk])).content.decode()
+    download = client.get(reverse("dossier:download", args=[third.pk, "zip"]))
+    assert download.status_code == 200 and "-dossier-partijversie.zip" in download["Content-Disposition"]
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == third.zip_sha256
+    # A party never gets the internal version, whether it asks for the page or the file.
+    assert [client.get(reverse(name, args=args)).status_code for name, args in (
+        ("dossier:status", [full.pk]), ("dossier:download", [full.pk, "pdf"]), ("dossier:download", [full.pk, "zip"])
+    )] == [404, 404, 404]
+    # The case page lists the case's documents, no export.
+    body = client.get(reverse("portal:dispute", args=[case.pk])).content.decode()
+    assert "groot bestand.pdf" in body and "dossier-partijversie" not in body
+
+    # Asking again for a pruned version builds it again (here: the case has not changed since the third).
+    DossierExport.objects.filter(pk=third.pk).update(pruned_at=clock.now())
+    again = _export(case, world.tenant, "party", django_capture_on_commit_callbacks)
+    assert again.pk == third.pk and again.available and again.pruned_at is None
+
+
+def test_exports_stored_as_documents_before_0009_are_adopted_and_leave_the_case(
+    case, world, client, django_capture_on_commit_callbacks
+):
+    """The data migration points an old export at its documents' files (no copy); those documents stay
+    (never deleted) but leave the case pages and later dossiers; pruning the old export keeps their files."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("disputes.migrations.0009_dossier_export_files")
+    export = DossierExport.objects.create(
+        dispute=case, audience="party", case_version="oud", requested_by=world.secretary, requested_at=clock.now(),
+        status=ExportStatus.DONE, pages=1, finished_at=clock.now(),
+        legacy_pdf=add_document(case, world, step=Step.DOSSIER, name=f"{case.case_number}-dossier-partijversie.pdf",
+                                doc_type="overig"),
+        legacy_zip=add_document(case, world, step=Step.DOSSIER, name=f"{case.case_number}-dossier-partijversie.zip",
+                                content=b"PK oude export", content_type="application/zip", doc_type="overig"),
+    )
+    migration.adopt_document_files(apps, None)
+    export.refresh_from_db()
+    assert export.available and export.pdf_file.name == export.legacy_pdf.file.name
+    assert export.zip_sha256 == export.legacy_zip.sha256
+
+    client.force_login(world.corp_user)
+    download = client.get(reverse("dossier:download", args=[export.pk, "zip"]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"PK oude export"
+    body = client.get(reverse("portal:dispute", args=[case.pk])).content.decode()
+    assert "-dossier-partijversie" not in body
+    assert client.get(reverse("portal:document-download", args=[case.pk, export.legacy_pdf.pk])).status_code == 404
+
+    # Two newer exports: the old one is pruned (keeps 2), but its files are documents' files and stay.
+    from disputes.services.dossier import _prune_older
+
+    newest = _export(case, world.secretary, "party", django_capture_on_commit_callbacks)
+    DossierExport.objects.filter(pk=export.pk).update(finished_at=moment("2017-01-01 00:00"))
+    other = DossierExport.objects.create(
+        dispute=case, audience="party", case_version="tussen", requested_by=world.secretary,
+        requested_at=clock.now(), status=ExportStatus.DONE, finished_at=moment("2017-02-01 00:00"),
+        pdf_file="dossier-exports/x/a.pdf", zip_file="dossier-exports/x/a.zip")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _prune_older(DossierExport.objects.get(pk=newest.pk)) == [str(export.pk)]
+    export.refresh_from_db()
+    assert export.pruned_at is not None and not export.pdf_file
+    assert export.legacy_pdf.file.storage.exists(export.legacy_pdf.file.name)  # the document keeps its file
+    assert export.legacy_zip.file.storage.exists(export.legacy_zip.file.name)
+    assert Document.objects.filter(pk__in=[export.legacy_pdf_id, export.legacy_zip_id]).count() == 2
+    other.refresh_from_db()
+    assert other.pruned_at is None
+
+    with newest.zip_file.open("rb") as fh, zipfile.ZipFile(fh) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert str(export.legacy_pdf_id) not in {f["document_id"] for f in manifest["files"]}

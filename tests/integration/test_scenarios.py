@@ -333,3 +333,40 @@ def test_load_demo_loads_the_cases_once():
     assert Dispute.objects.count() == len(SCENARIO_FILES)
     assert DisputeEvent.objects.count() == events
     assert "al" in again.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_party_exports_the_party_version_and_may_not_ask_for_the_full_one(tmp_path):
+    """The runner's export goes through the web's permission: a respondent gets the party version
+    (no internal documents), and asking for the full version is refused as on the web."""
+    from pypdf import PdfReader
+
+    internal = {"by": "sec", "do": "upload",
+                "documents": [{"type": "correspondentie", "name": "interne-nota.pdf", "confidentiality": "internal"}]}
+    summary = run(write(tmp_path, base_scenario(internal, {"by": "bert", "do": "export_dossier"})),
+                  "--export-dir", str(tmp_path / "party"))
+    text = "\n".join(page.extract_text() for page in PdfReader(summary["dossier"]["pdf"]).pages)
+    assert summary["dossier"]["pdf"].endswith("-dossier-partijversie.pdf")
+    assert summary["dossier"]["audience"] == "party"
+    assert "interne-nota" not in text
+
+
+@pytest.mark.django_db
+def test_the_full_dossier_is_refused_to_a_party_and_made_for_the_secretariat(tmp_path):
+    steps = [
+        {"by": "bert", "do": "export_dossier", "audience": "full", "expect_error": "permission"},
+        {"by": "anna", "do": "export_dossier", "audience": "full", "expect_error": "permission"},
+        {"by": "sec", "do": "export_dossier", "audience": "nonsense", "expect_error": "validation"},
+        {"by": "sec", "do": "export_dossier"},
+    ]
+    summary = run(write(tmp_path, base_scenario(*steps)), "--export-dir", str(tmp_path / "out"))
+    assert summary["dossier"]["audience"] == "full"
+    assert summary["dossier"]["pdf"].endswith("-dossier.pdf")
+
+
+@pytest.mark.django_db
+def test_a_draft_gets_no_dossier_in_a_scenario_either(tmp_path):
+    data = base_scenario()
+    data["steps"] = data["steps"][:1] + [{"by": "anna", "do": "export_dossier", "expect_error": "validation"}]
+    summary = run(write(tmp_path, data), "--export-dir", str(tmp_path / "out"))
+    assert summary["dossier"] is None and not (tmp_path / "out").exists()
