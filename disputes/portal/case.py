@@ -15,6 +15,8 @@ from . import common, forms, guidance, timeline
 from .common import APPLICANT, RESPONDENT, STAFF, error_summary, run
 
 DOSSIER_PANEL = "dossier/_export_panel.html"
+#: a party finds its dossier export on the case once the Minister has decided
+DOSSIER_PANEL_STATES = (DisputeState.DECIDED, DisputeState.CLOSED)
 
 
 def dossier_panel_available() -> bool:
@@ -91,7 +93,7 @@ def case_context(request, dispute) -> dict:
         "remedy_request": remedy_request,
         "information": selectors.information_requests(dispute) if dispute.state != DisputeState.DRAFT else [],
         "responded": responded,
-        "show_dossier_panel": dispute.state in ("decided", "closed") and dossier_panel_available(),
+        "show_dossier_panel": dispute.state in DOSSIER_PANEL_STATES and dossier_panel_available(),
     }
 
 

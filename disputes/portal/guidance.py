@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..deadlines import format_date_nl
 from ..models import DeadlineKind
+from ..states import ANSWERABLE_STATES, CONCLUDED_STATES
+from ..states import DisputeState as S
 
 APPLICANT = "applicant"
 RESPONDENT = "respondent"
@@ -31,103 +33,102 @@ _EFFORTS = _("U hoeft nu niets te doen. Heeft u nog overleg gevoerd of brieven g
              "overleglogboek.")
 
 _TABLE: dict[tuple[str, str], Guidance] = {
-    ("draft", APPLICANT): Guidance(
+    (S.DRAFT, APPLICANT): Guidance(
         _("Uw verzoek is nog een concept. Alleen uw organisatie kan het zien; er is nog niets ingediend."),
         _("Vul de stappen in en dien het verzoek in. Let op de indieningstermijn: vier weken nadat het geschil "
           "is ontstaan."),
         action="wizard",
     ),
-    ("submitted", APPLICANT): Guidance(
+    (S.SUBMITTED, APPLICANT): Guidance(
         _("Uw verzoek is ontvangen en heeft een zaaknummer. U heeft een ontvangstbevestiging gekregen. Het "
           "secretariaat gaat beoordelen of het verzoek ontvankelijk is."),
         _NOTHING, DeadlineKind.DECISION,
     ),
-    ("submitted", RESPONDENT): Guidance(
+    (S.SUBMITTED, RESPONDENT): Guidance(
         _("Er is een verzoek tot geschilbeslechting ingediend waarin uw organisatie verweerder is. Het "
           "secretariaat beoordeelt eerst of het verzoek ontvankelijk is."),
         _("U hoeft nu niets te doen. Als het geschil in behandeling wordt genomen, krijgt u een e-mail en kunt u "
           "een verweerschrift indienen."),
         DeadlineKind.DECISION,
     ),
-    ("admissibility_review", APPLICANT): Guidance(
+    (S.ADMISSIBILITY_REVIEW, APPLICANT): Guidance(
         _("Het secretariaat beoordeelt of het verzoek ontvankelijk is: op tijd ingediend, door een bevoegde partij, "
           "over prestatieafspraken en volledig. Dit gebeurt per geschilpunt."),
         _("U hoeft nu niets te doen. Als er iets ontbreekt, vraagt het secretariaat u het verzoek aan te vullen."),
         DeadlineKind.DECISION,
     ),
-    ("admissibility_review", RESPONDENT): Guidance(
+    (S.ADMISSIBILITY_REVIEW, RESPONDENT): Guidance(
         _("Het secretariaat beoordeelt of het verzoek ontvankelijk is."), _NOTHING, DeadlineKind.DECISION,
     ),
-    ("awaiting_remedy", APPLICANT): Guidance(
+    (S.AWAITING_REMEDY, APPLICANT): Guidance(
         _("Het secretariaat heeft gevraagd uw verzoek aan te vullen (herstel verzuim). Zolang u dat niet heeft "
           "gedaan, staat de beslistermijn stil."),
         _("Voeg de gevraagde stukken toe of licht toe waarom ze er niet zijn. Doet u dat niet op tijd, dan kan "
           "het verzoek niet-ontvankelijk worden verklaard."),
         DeadlineKind.REMEDY, "remedy",
     ),
-    ("awaiting_remedy", RESPONDENT): Guidance(
+    (S.AWAITING_REMEDY, RESPONDENT): Guidance(
         _("Het secretariaat heeft de verzoeker gevraagd het verzoek aan te vullen."), _NOTHING, DeadlineKind.REMEDY,
     ),
-    ("effort_review", APPLICANT): Guidance(
+    (S.EFFORT_REVIEW, APPLICANT): Guidance(
         _("Het verzoek is ontvankelijk. Het secretariaat toetst nu of de partijen aantoonbaar alles hebben gedaan "
           "om er samen uit te komen."),
         _EFFORTS, DeadlineKind.DECISION, "effort",
     ),
-    ("effort_review", RESPONDENT): Guidance(
+    (S.EFFORT_REVIEW, RESPONDENT): Guidance(
         _("Het secretariaat toetst of de partijen aantoonbaar alles hebben gedaan om er samen uit te komen."),
         _EFFORTS, DeadlineKind.DECISION, "effort",
     ),
-    ("awaiting_response", APPLICANT): Guidance(
+    (S.AWAITING_RESPONSE, APPLICANT): Guidance(
         _("Het geschil is in behandeling genomen. De verweerders kunnen nu schriftelijk verweer voeren."),
         _("U hoeft nu niets te doen. U kunt de verweerschriften hier lezen zodra ze zijn ingediend."),
         DeadlineKind.RESPONSE,
     ),
-    ("awaiting_response", RESPONDENT): Guidance(
+    (S.AWAITING_RESPONSE, RESPONDENT): Guidance(
         _("Het geschil is in behandeling genomen. Uw organisatie kan nu schriftelijk verweer voeren."),
         _("Dien uw verweerschrift in en geef per geschilpunt uw standpunt. Te laat ingediend verweer wordt alleen "
           "aangenomen als het secretariaat dat toestaat."),
         DeadlineKind.RESPONSE, "respond",
     ),
-    ("awaiting_response", RESPONDENT_DONE): Guidance(
+    (S.AWAITING_RESPONSE, RESPONDENT_DONE): Guidance(
         _("Uw verweer is ontvangen. De verweerronde loopt nog voor de andere verweerders."), _NOTHING,
         DeadlineKind.RESPONSE,
     ),
-    ("exchange", APPLICANT): Guidance(
+    (S.EXCHANGE, APPLICANT): Guidance(
         _("De schriftelijke ronde loopt. De adviescommissie kan partijen om een reactie of om inlichtingen vragen."),
         _("Als het secretariaat u een vraag stelt, beantwoord die dan vóór de genoemde datum met de knop "
           "\"Vraag om inlichtingen beantwoorden\"."),
         DeadlineKind.INFORMATION,
     ),
-    ("hearing_scheduled", APPLICANT): Guidance(
+    (S.HEARING_SCHEDULED, APPLICANT): Guidance(
         _("Er is een hoorzitting gepland. Daar kunnen de partijen hun standpunten mondeling toelichten."),
         _("Bereid uw toelichting voor. Datum en plaats staan in de uitnodiging en in het verloop hieronder."),
     ),
-    ("deliberation", APPLICANT): Guidance(
+    (S.DELIBERATION, APPLICANT): Guidance(
         _("De adviescommissie stelt haar advies aan de Minister op."), _NOTHING, DeadlineKind.DECISION,
     ),
-    ("advice_issued", APPLICANT): Guidance(
+    (S.ADVICE_ISSUED, APPLICANT): Guidance(
         _("De adviescommissie heeft de Minister geadviseerd. De Minister doet een bindende uitspraak."), _NOTHING,
         DeadlineKind.DECISION,
     ),
-    ("decided", APPLICANT): Guidance(
+    (S.DECIDED, APPLICANT): Guidance(
         _("De Minister heeft een bindende uitspraak gedaan. U vindt de uitspraak bij de documenten."),
         _("Lees de uitspraak. Bent u het er niet mee eens, dan kunt u bezwaar maken; hoe dat moet staat in de "
           "uitspraak."),
         DeadlineKind.OBJECTION,
     ),
-    ("withdrawn", APPLICANT): Guidance(
+    (S.WITHDRAWN, APPLICANT): Guidance(
         _("Het verzoek is ingetrokken. Het geschil is beëindigd."), _("U hoeft niets meer te doen."),
     ),
-    ("settled", APPLICANT): Guidance(
+    (S.SETTLED, APPLICANT): Guidance(
         _("De partijen hebben het geschil samen opgelost (schikking). Het geschil is beëindigd."),
         _("U hoeft niets meer te doen."),
     ),
-    ("closed", APPLICANT): Guidance(
+    (S.CLOSED, APPLICANT): Guidance(
         _("Het geschil is afgesloten en gearchiveerd."), _("U hoeft niets meer te doen."),
     ),
 }
-_SAME_FOR_BOTH = ("exchange", "hearing_scheduled", "deliberation", "advice_issued", "decided", "withdrawn",
-                  "settled", "closed")
+_SAME_FOR_BOTH = (*ANSWERABLE_STATES, *CONCLUDED_STATES)
 
 
 def guidance_for(state: str, role: str) -> Guidance:
@@ -147,7 +148,6 @@ def guidance_for(state: str, role: str) -> Guidance:
 def waiting_question(state: str, deadlines, organisation_ids) -> object | None:
     """The earliest open information request (from a list of the case's deadlines) put to one of
     these organisations, while the case can still take an answer: then the party has to act."""
-    from ..states import ANSWERABLE_STATES
 
     if state not in ANSWERABLE_STATES:
         return None

@@ -7,6 +7,7 @@ from .. import clock, permissions
 from ..deadlines import format_date_nl
 from ..errors import DeadlineError, GuardFailed
 from ..models import Confidentiality, DeadlineKind, Dispute, DisputePoint, Finding, Recusal, Step
+from ..states import DisputeState
 from . import deadlines
 from ._core import change, fire, lock, on_commit_notify, require_operation, service
 from .documents import store_all
@@ -175,7 +176,7 @@ def dispute_close(*, dispute: Dispute, actor=None, expected_version=None) -> Dis
     dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_fire(actor, dispute, "close"))
     objection = deadlines.open_deadline(dispute, DeadlineKind.OBJECTION)
-    if dispute.state == "decided" and objection is not None and clock.today() <= objection.due:
+    if dispute.state == DisputeState.DECIDED and objection is not None and clock.today() <= objection.due:
         raise GuardFailed(
             [_("De bezwaartermijn loopt nog tot en met %(due)s.") % {"due": format_date_nl(objection.due)}]
         )

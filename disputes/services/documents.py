@@ -6,25 +6,26 @@ from django.utils.translation import gettext as _
 
 from .. import clock, permissions
 from ..models import Bundle, Confidentiality, Dispute, Document, DocumentType, Step
+from ..states import DisputeState as S
 from ..uploads import check_upload
 from ._core import lock, record, require_operation, service, track_stored_file
 
 #: Which step's bundle a document lands in when the caller does not say (procedure.md §8).
 STEP_OF_STATE = {
-    "draft": Step.FILING,
-    "submitted": Step.REGISTRATION,
-    "admissibility_review": Step.ADMISSIBILITY,
-    "awaiting_remedy": Step.ADMISSIBILITY,
-    "effort_review": Step.ADMISSIBILITY,
-    "awaiting_response": Step.RESPONSE,
-    "exchange": Step.RESPONSE,
-    "hearing_scheduled": Step.HEARING,
-    "deliberation": Step.ADVICE,
-    "advice_issued": Step.DECISION,
-    "decided": Step.CLOSING,
-    "withdrawn": Step.CLOSING,
-    "settled": Step.CLOSING,
-    "closed": Step.CLOSING,
+    S.DRAFT: Step.FILING,
+    S.SUBMITTED: Step.REGISTRATION,
+    S.ADMISSIBILITY_REVIEW: Step.ADMISSIBILITY,
+    S.AWAITING_REMEDY: Step.ADMISSIBILITY,
+    S.EFFORT_REVIEW: Step.ADMISSIBILITY,
+    S.AWAITING_RESPONSE: Step.RESPONSE,
+    S.EXCHANGE: Step.RESPONSE,
+    S.HEARING_SCHEDULED: Step.HEARING,
+    S.DELIBERATION: Step.ADVICE,
+    S.ADVICE_ISSUED: Step.DECISION,
+    S.DECIDED: Step.CLOSING,
+    S.WITHDRAWN: Step.CLOSING,
+    S.SETTLED: Step.CLOSING,
+    S.CLOSED: Step.CLOSING,
 }
 
 
@@ -83,7 +84,7 @@ def store_document(
         confidentiality=confidentiality,
         supersedes=supersedes,
         uploaded_at=now,
-        submitted_at=now if submitted and dispute.state != "draft" else None,
+        submitted_at=now if submitted and dispute.state != S.DRAFT else None,
     )
     document.file.save("upload", ContentFile(checked.content), save=False)
     # The file is written before the row; if the service fails from here on, @service removes it.

@@ -8,6 +8,7 @@ import logging
 
 from .. import clock
 from ..models import DeadlineKind, Dispute
+from ..states import DisputeState as S
 from .decision import dispute_close
 from .proceedings import dispute_close_responses
 from .review import dispute_lapse_remedy
@@ -16,9 +17,9 @@ log = logging.getLogger(__name__)
 
 #: (state, deadline kind whose passing moves the case, the system service that moves it)
 RULES = (
-    ("awaiting_remedy", DeadlineKind.REMEDY, dispute_lapse_remedy),
-    ("awaiting_response", DeadlineKind.RESPONSE, dispute_close_responses),
-    ("decided", DeadlineKind.OBJECTION, dispute_close),
+    (S.AWAITING_REMEDY, DeadlineKind.REMEDY, dispute_lapse_remedy),
+    (S.AWAITING_RESPONSE, DeadlineKind.RESPONSE, dispute_close_responses),
+    (S.DECIDED, DeadlineKind.OBJECTION, dispute_close),
 )
 
 

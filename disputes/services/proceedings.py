@@ -9,6 +9,7 @@ from .. import clock, permissions
 from ..errors import DeadlineError, GuardFailed
 from ..models import DeadlineKind, Dispute, DisputeParty, DisputePoint, PartyRole, PointPosition, Step
 from ..selectors import open_information_requests
+from ..states import DisputeState
 from . import deadlines
 from ._core import change, fire, lock, on_commit_notify, require_operation, service
 from .documents import store_all
@@ -70,7 +71,8 @@ def dispute_close_responses(*, dispute: Dispute, actor=None, expected_version=No
     permissions.require(permissions.can_fire(actor, dispute, "close_responses"))
     response = deadlines.open_deadline(dispute, DeadlineKind.RESPONSE)
     pending = dispute.parties.filter(role=PartyRole.RESPONDENT, responded_at__isnull=True).exists()
-    if dispute.state == "awaiting_response" and pending and response is not None and clock.today() <= response.due:
+    still_running = response is not None and clock.today() <= response.due
+    if dispute.state == DisputeState.AWAITING_RESPONSE and pending and still_running:
         raise GuardFailed(
             [_("De verweertermijn loopt nog tot en met %(due)s en niet alle verweerders hebben gereageerd.")
              % {"due": f"{response.due:%d-%m-%Y}"}]
