@@ -70,9 +70,9 @@ def information_requests(dispute: Dispute) -> list[InformationRequest]:
     """Every information request of a case, oldest first (two queries). The parties all read them:
     the questions and answers are part of the exchange (hoor en wederhoor).
 
-    ``dispute_request_information`` records its event and then stores its deadline, one of each per
-    request, so the n-th ``request_information`` event belongs to the n-th information deadline; an
-    answer names its deadline.
+    A question (``request_information`` event) and its answer (``information_answered``) both name the
+    deadline by id. Questions asked before the question named its deadline are paired with the remaining
+    information deadlines in order, as they were made (one of each per request).
     """
     events = list(dispute.events.filter(kind__in=("request_information", "information_answered"))
                   .select_related("actor", "actor_organisation").order_by("at", "pk"))
@@ -80,6 +80,12 @@ def information_requests(dispute: Dispute) -> list[InformationRequest]:
     answers = {e.payload.get("deadline"): e for e in events if e.kind == "information_answered"}
     deadlines = list(dispute.deadlines.filter(kind=DeadlineKind.INFORMATION).select_related("organisation")
                      .order_by("created_at", "pk"))
+    by_id = {deadline.pk: deadline for deadline in deadlines}
+    pairs = [(event, by_id[event.payload["deadline"]]) for event in asked if event.payload.get("deadline") in by_id]
+    named = {deadline.pk for _event, deadline in pairs}
+    older = [event for event in asked if "deadline" not in event.payload]
+    pairs += zip(older, [d for d in deadlines if d.pk not in named], strict=False)
+    pairs.sort(key=lambda pair: (pair[0].at, pair[0].pk))
     return [
         InformationRequest(deadline=deadline, question=event.payload.get("question", ""), asked_at=event.at,
                            answer=answers.get(deadline.pk))

@@ -108,15 +108,17 @@ def dispute_request_information(
     if not question.strip():
         raise ValidationError({"question": _("Formuleer de vraag.")})
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.RESPONSE)
-    event = fire(dispute, "request_information", actor=actor, payload={"party": party.name, "question": question})
     today = clock.today()
     if deadline is None:
         weeks = deadlines.rules_of(dispute).information_weeks
-        deadlines.set_term(dispute, DeadlineKind.INFORMATION, start=today, weeks=weeks, organisation=party,
-                           note=question[:300])
+        term = deadlines.set_term(dispute, DeadlineKind.INFORMATION, start=today, weeks=weeks, organisation=party,
+                                  note=question[:300])
     else:
-        deadlines.set_due_date(dispute, DeadlineKind.INFORMATION, start=today, due=deadline, organisation=party,
-                               note=question[:300])
+        term = deadlines.set_due_date(dispute, DeadlineKind.INFORMATION, start=today, due=deadline,
+                                      organisation=party, note=question[:300])
+    # the question names its deadline, so a question and its answer are paired by id (selectors)
+    event = fire(dispute, "request_information", actor=actor,
+                 payload={"party": party.name, "question": question, "deadline": term.pk})
     on_commit_notify(event)
     return dispute
 

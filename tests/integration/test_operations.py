@@ -2,7 +2,7 @@
 
 import pytest
 
-from disputes import permissions, services
+from disputes import clock, permissions, services
 from disputes.errors import NotPermitted, OperationNotAllowed
 from tests.factories import case_in_state
 
@@ -53,3 +53,26 @@ def test_every_change_to_a_case_makes_open_forms_stale(world, operation):
     dispute.refresh_from_db()
     assert dispute.version == before + 1
     assert dispute.events.order_by("-at", "-pk").first().kind in {"late_response_allowed", "recused"}
+
+
+def test_a_question_is_paired_with_its_own_deadline_by_id(world, at):
+    """Another information deadline between two questions (here: one set by hand, as a data repair would)
+    used to shift the pairing by order: the second question showed the first party's deadline."""
+    from datetime import date
+
+    from disputes import selectors
+    from disputes.models import Deadline, DeadlineKind
+
+    dispute = case_in_state(world, "exchange")
+    services.dispute_request_information(dispute=dispute, actor=world.secretary, party=world.corporatie,
+                                         question="Welke woningen zijn verkocht?")
+    Deadline.objects.create(dispute=dispute, kind=DeadlineKind.INFORMATION, organisation=world.gemeente,
+                            starts_on=date(2017, 2, 1), nominal_end=date(2017, 2, 15), due=date(2017, 2, 15),
+                            explanation=["met de hand"], created_at=clock.now())
+    services.dispute_request_information(dispute=dispute, actor=world.secretary, party=world.huurders,
+                                         question="Wanneer was het laatste overleg?")
+    requests = selectors.information_requests(dispute)
+    assert [(r.question, r.deadline.organisation) for r in requests] == [
+        ("Welke woningen zijn verkocht?", world.corporatie),
+        ("Wanneer was het laatste overleg?", world.huurders),
+    ]
