@@ -89,7 +89,7 @@ def information_requests(dispute: Dispute) -> list[InformationRequest]:
     return [
         InformationRequest(deadline=deadline, question=event.payload.get("question", ""), asked_at=event.at,
                            answer=answers.get(deadline.pk))
-        for event, deadline in zip(asked, deadlines, strict=False)
+        for event, deadline in pairs
     ]
 
 
