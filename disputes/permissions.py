@@ -40,6 +40,25 @@ def is_respondent(user, dispute: Dispute) -> bool:
     return bool(party_organisations(user, dispute, PartyRole.RESPONDENT))
 
 
+def _first_by_name(organisation_ids_: set):
+    from .models import Organisation
+
+    if not organisation_ids_:
+        return None
+    return Organisation.objects.filter(pk__in=organisation_ids_).order_by("name").first()
+
+
+def acting_organisation(user, dispute: Dispute, role: str | None = None):
+    """The party organisation ``user`` acts for on this case (optionally: as ``role``), from membership, never
+    from input; the first by name when the user belongs to several; None for someone who is no party."""
+    return _first_by_name(organisation_ids(user) & dispute.organisation_ids(role))
+
+
+def acting_organisation_in_overleg(user, agreement):
+    """The organisation ``user`` acts for in the overleg of ``agreement`` (before any case exists)."""
+    return _first_by_name(organisation_ids(user) & agreement.party_ids())
+
+
 def can_view_dispute(user, dispute: Dispute) -> bool:
     return Dispute.objects.visible_to(user).filter(pk=dispute.pk).exists()
 

@@ -72,12 +72,6 @@ def agreement_parties(agreement) -> list[Organisation]:
     return parties
 
 
-def own_organisation(user, agreement) -> Organisation | None:
-    """The organisation the user acts for in this overleg (from membership, first by name)."""
-    ids = permissions.organisation_ids(user) & agreement.party_ids()
-    return Organisation.objects.filter(pk__in=ids).order_by("name").first()
-
-
 def effort_entries(agreement):
     return agreement.effort_entries.select_related("organisation").prefetch_related(
         Prefetch("documents", queryset=Document.objects.current().order_by("uploaded_at"))

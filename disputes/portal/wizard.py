@@ -227,7 +227,7 @@ def new_parties(request):
         agreement = common.get_agreement_for_user_or_404(request.user, request.GET["agreement"])
     if kind is None or agreement is None:
         return redirect("portal:new")
-    own = common.own_organisation(request.user, agreement)
+    own = permissions.acting_organisation_in_overleg(request.user, agreement)
     others = [o for o in common.agreement_parties(agreement) if o.pk != own.pk]
     queryset = Organisation.objects.filter(pk__in=[o.pk for o in others]).order_by("name")
     form = forms.PartiesForm(request.POST or None, organisations=queryset, versioned=False)

@@ -112,15 +112,23 @@ def change(
     payload: dict | None = None,
     visibility: str = Confidentiality.PARTIES,
     organisation=None,
+    already_set: tuple[str, ...] = (),
     **fields,
 ) -> DisputeEvent:
     """The one way a service changes a locked case without a transition: set ``fields``, bump the version
-    (ADR 0005: an open form of the case becomes stale), save, and append the event to the audit trail."""
+    (ADR 0005: an open form of the case becomes stale), save, and append the event to the audit trail.
+    ``already_set`` names fields the caller has set on the instance itself (e.g. while validating)."""
     for name, value in fields.items():
         setattr(dispute, name, value)
+    bump(dispute, *fields, *already_set)
+    return record(dispute, actor=actor, kind=kind, payload=payload, visibility=visibility, organisation=organisation)
+
+
+def bump(dispute: Dispute, *fields: str) -> None:
+    """Save ``fields`` of a locked case with a new version, for a change whose event another service records
+    (e.g. a document added to a draft: ``store_document`` records it)."""
     dispute.version += 1
     dispute.save(update_fields=[*fields, "version"])
-    return record(dispute, actor=actor, kind=kind, payload=payload, visibility=visibility, organisation=organisation)
 
 
 def require_operation(dispute: Dispute, name: str, *, actor, message: str | None = None) -> None:

@@ -39,16 +39,6 @@ def bundle_for(dispute: Dispute, step: str, *, new_round: bool = False) -> Bundl
     )
 
 
-def acting_organisation(actor, dispute: Dispute):
-    """The party organisation a user acts for on this case (from membership, never from input)."""
-    from ..models import Organisation
-
-    org_ids = permissions.organisation_ids(actor) & dispute.organisation_ids()
-    if not org_ids:
-        return None
-    return Organisation.objects.filter(pk__in=org_ids).order_by("name").first()
-
-
 def store_document(
     *,
     dispute: Dispute,
@@ -80,7 +70,7 @@ def store_document(
         content_type=checked.content_type,
         page_count=checked.page_count,
         uploaded_by=actor,
-        organisation=None if is_staff else acting_organisation(actor, dispute),
+        organisation=None if is_staff else permissions.acting_organisation(actor, dispute),
         confidentiality=confidentiality,
         supersedes=supersedes,
         uploaded_at=now,

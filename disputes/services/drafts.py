@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..states import DisputeState
 from ..uploads import check_upload
-from ._core import lock, record, service, track_stored_file
+from ._core import bump, change, lock, record, service, track_stored_file
 from .documents import store_document
 from .filing import effort_record, record_on_running_cases
 
@@ -94,17 +94,6 @@ def _lock_draft(dispute: Dispute, actor, expected_version: int | None) -> Disput
             _("Dit geschil is al ingediend; het concept kan niet meer worden gewijzigd."), object=dispute
         )
     return dispute
-
-
-def _own_applicant(actor, dispute: Dispute) -> Organisation:
-    """The applicant organisation the actor acts for (from membership; the first by name)."""
-    ids = permissions.party_organisations(actor, dispute, PartyRole.APPLICANT)
-    return Organisation.objects.filter(pk__in=ids).order_by("name").first()
-
-
-def _bump(dispute: Dispute, *fields: str) -> None:
-    dispute.version += 1
-    dispute.save(update_fields=[*fields, "version"])
 
 
 def _clean_text(value: str, *, field: str, max_length: int, errors: dict, required: bool = False,
@@ -211,10 +200,10 @@ def draft_update(
 
     if errors:
         raise ValidationError(errors)
-    _bump(dispute, *[f for f in changed if f in ("kind", "agreement", "arose_on", "title")])
-    record(
+    change(
         dispute, actor=actor, kind="draft_updated", payload={"fields": changed},
-        organisation=_own_applicant(actor, dispute),
+        organisation=permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT),
+        already_set=tuple(f for f in changed if f in ("kind", "agreement", "arose_on", "title")),
     )
     return dispute
 
@@ -256,9 +245,8 @@ def _point_of(dispute: Dispute, point) -> DisputePoint:
 
 
 def _points_event(dispute: Dispute, actor, **payload) -> None:
-    _bump(dispute)
-    record(dispute, actor=actor, kind="draft_points_changed", payload=payload,
-           organisation=_own_applicant(actor, dispute))
+    change(dispute, actor=actor, kind="draft_points_changed", payload=payload,
+           organisation=permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT))
 
 
 @service
@@ -277,7 +265,7 @@ def draft_point_add(*, dispute: Dispute, actor, title: str, position: str = "",
         dispute=dispute, number=len(taken) + 1, key=_free_key(dispute, taken), title=title
     )
     _renumber(dispute)
-    _set_position(point, _own_applicant(actor, dispute), position)
+    _set_position(point, permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT), position)
     _points_event(dispute, actor, added=[point.key])
     return DisputePoint.objects.get(pk=point.pk)
 
@@ -298,7 +286,7 @@ def draft_point_update(*, point: DisputePoint, actor, title: str, position: str 
     point.title = title
     point.save(update_fields=["title"])
     if position is not None:
-        _set_position(point, _own_applicant(actor, dispute), position)
+        _set_position(point, permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT), position)
     _points_event(dispute, actor, updated=[point.key])
     return point
 
@@ -312,7 +300,7 @@ def draft_set_position(*, point: DisputePoint, actor, text: str, expected_versio
     text = _clean_text(text, field="position", max_length=20000, errors=errors)
     if errors:
         raise ValidationError(errors)
-    _set_position(point, _own_applicant(actor, dispute), text)
+    _set_position(point, permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT), text)
     _points_event(dispute, actor, position=[point.key])
     return point
 
@@ -337,7 +325,7 @@ def draft_points_save(*, dispute: Dispute, actor, points: list[dict], remove=(),
     remove. The points keep their order and are numbered 1..n. Errors are keyed ``points-<index>-title``.
     """
     dispute = _lock_draft(dispute, actor, expected_version)
-    own = _own_applicant(actor, dispute)
+    own = permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT)
     existing = {str(p.pk): p for p in dispute.points.all()}
     remove = {str(pk) for pk in remove}
     unknown = [pk for pk in remove if pk not in existing]
@@ -400,7 +388,7 @@ def draft_add_document(*, dispute: Dispute, actor, uploaded, doc_type: str,
     document = store_document(
         dispute=dispute, actor=actor, uploaded=uploaded, doc_type=doc_type, step=Step.FILING, submitted=False
     )
-    _bump(dispute)
+    bump(dispute)
     return document
 
 
@@ -419,9 +407,9 @@ def draft_withdraw_document(*, document: Document, actor, expected_version: int 
         raise ValidationError(_("Dit document is al uit het concept gehaald."))
     document.withdrawn_at = clock.now()
     document.save(update_fields=["withdrawn_at"])
-    _bump(dispute)
-    record(
-        dispute, actor=actor, kind="document_withdrawn", organisation=_own_applicant(actor, dispute),
+    change(
+        dispute, actor=actor, kind="document_withdrawn",
+        organisation=permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT),
         payload={"document": str(document.pk), "type": document.doc_type, "name": document.display_name},
         visibility=document.confidentiality,
     )

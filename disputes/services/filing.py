@@ -26,7 +26,7 @@ from ..rules import rule_set_on
 from ..states import OPEN_STATES, DisputeState
 from . import deadlines
 from ._core import fire, lock, on_commit_notify, record, service
-from .documents import acting_organisation, store_all, store_generated_letter
+from .documents import store_all, store_generated_letter
 
 
 @service
@@ -133,7 +133,7 @@ def dispute_file(
         [DisputeParty(dispute=dispute, organisation_id=pk, role=PartyRole.APPLICANT) for pk in applicant_ids]
         + [DisputeParty(dispute=dispute, organisation_id=pk, role=PartyRole.RESPONDENT) for pk in respondent_ids]
     )
-    own = acting_organisation(actor, dispute)
+    own = permissions.acting_organisation(actor, dispute)
     for number, spec in enumerate(points, start=1):
         point = DisputePoint.objects.create(
             dispute=dispute, number=number, key=spec.get("key") or f"p{number}", title=spec["title"].strip()
@@ -173,7 +173,7 @@ def dispute_submit(*, dispute: Dispute, actor, expected_version: int | None = No
     if dispute.kind not in rules.kinds:
         payload["suggested_reasons"] = ["A4"]
     event = fire(
-        dispute, "submit", actor=actor, organisation=acting_organisation(actor, dispute),
+        dispute, "submit", actor=actor, organisation=permissions.acting_organisation(actor, dispute),
         submitted_at=now, case_number=_next_case_number(today.year), payload=payload,
     )
     dispute.documents.current().filter(submitted_at__isnull=True).update(submitted_at=now)
@@ -194,7 +194,7 @@ def dispute_withdraw(*, dispute: Dispute, actor, reason: str = "", documents=(),
     permissions.require(permissions.can_fire(actor, dispute, "withdraw"))
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.CLOSING)
     event = fire(
-        dispute, "withdraw", actor=actor, organisation=acting_organisation(actor, dispute), at=clock.now(),
+        dispute, "withdraw", actor=actor, organisation=permissions.acting_organisation(actor, dispute), at=clock.now(),
         payload={"reason": reason},
     )
     for deadline in dispute.deadlines.filter(closed_at__isnull=True):

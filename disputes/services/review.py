@@ -9,7 +9,7 @@ from .. import clock, permissions
 from ..models import Admissibility, DeadlineKind, Dispute, DisputePoint, InadmissibilityReason, Step
 from . import deadlines
 from ._core import change, fire, lock, on_commit_notify, require_operation, service
-from .documents import acting_organisation, store_all
+from .documents import store_all
 
 
 def _clean_reasons(reasons) -> list[str]:
@@ -65,7 +65,7 @@ def dispute_supply_remedy(*, dispute: Dispute, actor, documents=(), note: str = 
         raise ValidationError(_("Voeg de gevraagde stukken toe of licht uw aanvulling toe."))
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.ADMISSIBILITY)
     event = fire(
-        dispute, "supply_remedy", actor=actor, organisation=acting_organisation(actor, dispute),
+        dispute, "supply_remedy", actor=actor, organisation=permissions.acting_organisation(actor, dispute),
         payload={"note": note},
     )
     _end_remedy(dispute, resumed_on=clock.today(), note="hersteld")
