@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # backup codes (disputes/enrolment.py)
     "viewflow",
     "viewflow.workflow",
     "disputes",
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "disputes.context_processors.session_timeout",
+                "disputes.context_processors.login_security",
             ],
         },
     },
@@ -140,16 +142,26 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 # Log-in brake (disputes/auth.py): this many failures per user name or address lock it for a while.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", str(15 * 60)))
-# Shared cache for the log-in brake across gunicorn workers: set DJANGO_CACHE_URL=redis://... in production.
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["DJANGO_CACHE_URL"]}
-        if os.environ.get("DJANGO_CACHE_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# The cache holds the log-in and upload brakes' counters, so every web process must share it (ADR 0014):
+# by default a table in the database (created by `migrate`, disputes/apps.py); DJANGO_CACHE_URL=redis://...
+# for Redis; locmem:// keeps it in each process's memory (one process only, e.g. a load test).
+# Many entries before culling: culling would forget counters, and a guesser can make entries at will.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
+elif CACHE_URL in ("", "db://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
+else:
+    raise ImproperlyConfigured(f"DJANGO_CACHE_URL must start with redis://, rediss://, locmem:// or db://, "
+                               f"not {CACHE_URL.split('://')[0]!r}")
 # Staff log in with a second factor (TOTP, disputes/twofactor.py); off in debug mode for the demo.
 STAFF_TWO_FACTOR = env_bool("DJANGO_STAFF_TWO_FACTOR", not DEBUG)
+# The authenticator app is bound only through a set-up link from the secretariat, valid this long.
+TWO_FACTOR_ENROLMENT_HOURS = int(os.environ.get("TWO_FACTOR_ENROLMENT_HOURS", "72"))
 OTP_TOTP_ISSUER = "Geschilbeslechting prestatieafspraken"
 # Upload brake (disputes/auth.py): at most this many upload requests per user in the window.
 UPLOAD_RATE_LIMIT = int(os.environ.get("UPLOAD_RATE_LIMIT", "120"))
@@ -236,8 +248,9 @@ CASE_NUMBER_PREFIX = os.environ.get("CASE_NUMBER_PREFIX", "GPA")
 # Dossier exports: per case and version (full / party) the newest this many keep their PDF and ZIP.
 DOSSIER_EXPORTS_KEPT = int(os.environ.get("DOSSIER_EXPORTS_KEPT", "2"))
 
-# Security headers and cookies (quality.md; docs/deployment.md). Production behind TLS sets
-# DJANGO_SECURE_SSL_REDIRECT=1 and DJANGO_HSTS_SECONDS=31536000.
+# Security headers and cookies (quality.md; docs/deployment.md). Outside debug mode production is the
+# default: HTTPS redirect, a year of HSTS and Secure `__Host-` cookies, each switched off only explicitly
+# (DJANGO_SECURE_SSL_REDIRECT=0, DJANGO_HSTS_SECONDS=0, DJANGO_SECURE_COOKIES=0). `make run` sets DJANGO_DEBUG=1.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True  # the hour counts from the last request, not from the log-in
@@ -251,12 +264,21 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+if SESSION_COOKIE_SECURE:
+    # ASVS 5.0 3.3.1: a `__Host-` cookie is accepted by the browser only with Secure, Path=/ and no Domain,
+    # so neither a sibling subdomain nor plain HTTP can set or overwrite it. Without Secure the browser
+    # would refuse the cookie, hence the plain names then.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 60 * 60)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
-    # the reverse proxy (nginx) terminates TLS and says so in this header
+    # the reverse proxy (nginx) terminates TLS and says so in this header; without it, behind a proxy
+    # every request looks like plain HTTP and is redirected to HTTPS again and again
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Content Security Policy without inline script or style (django-csp).
 CONTENT_SECURITY_POLICY = {

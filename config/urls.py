@@ -16,6 +16,7 @@ urlpatterns = [
     path("inloggen/tweede-stap/", twofactor.verify, name="two-factor-verify"),
     path("inloggen/tweede-stap/instellen/", twofactor.setup, name="two-factor-setup"),
     path("inloggen/tweede-stap/qr.svg", twofactor.qr_code, name="two-factor-qr"),
+    path("inloggen/tweede-stap/instellen/<str:token>/", twofactor.enrol, name="two-factor-enrol"),
     path("beheer/", admin.site.urls),
     path("taal/", include("django.conf.urls.i18n")),  # set_language: the language switch
 ]

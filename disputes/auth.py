@@ -1,14 +1,23 @@
 """Log-in with a brake on guessing: after too many failures for one user name or one address,
 further attempts are refused for a while (quality.md; OWASP ASVS 2.2.1). Successes and failures
 are logged without the password.
+
+The brake counts the user name as Django's log-in form reads it (``UsernameField``: surrounding
+white space stripped, Unicode NFKC), case-folded: ``anna ``, ``\tanna`` and full-width ``ａｎｎａ`` all
+guess anna's password, so they all count against anna. The counters live in the default cache,
+which production shares between all gunicorn workers (the database or Redis, ``DJANGO_CACHE_URL``;
+ADR 0014). The secretariat lifts a lock-out with ``lift_lockout`` (the staff page *Inlogbeveiliging*
+or ``manage.py lift_lockout``).
 """
 
+import hashlib
 import logging
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import UsernameField
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,13 +28,63 @@ from .models import AccessAction, AccessResult
 log = logging.getLogger("disputes.auth")
 
 
+def normalise_username(typed) -> str:
+    """The name the log-in form looks the user up by (stripped, NFKC), case-folded."""
+    return UsernameField().to_python(typed).casefold()
+
+
+def _digest(text: str) -> str:
+    # a fixed-length key of safe characters for every cache backend, whatever was typed
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def name_key(typed: str) -> str:
+    return f"login-fail:user:{_digest(normalise_username(typed))}"
+
+
+def address_key(address: str) -> str:
+    return f"login-fail:ip:{_digest(address.strip())}"
+
+
 def _keys(request, username: str) -> list[str]:
-    return [f"login-fail:user:{username.lower()[:150]}", f"login-fail:ip:{_client_ip(request)}"]
+    return [name_key(username), address_key(_client_ip(request))]
+
+
+def _locked(key: str) -> bool:
+    return (cache.get(key) or 0) >= settings.LOGIN_FAILURE_LIMIT
 
 
 def is_locked(request, username: str) -> bool:
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return any((cache.get(key) or 0) >= limit for key in _keys(request, username))
+    return any(_locked(key) for key in _keys(request, username))
+
+
+def is_name_locked(username: str) -> bool:
+    return _locked(name_key(username))
+
+
+def is_address_locked(address: str) -> bool:
+    return _locked(address_key(address))
+
+
+def lift_lockout(*, actor=None, username: str = "", address: str = "", request=None) -> list[str]:
+    """Forget the failures counted against a user name and/or an address, so log-in works again at
+    once; each lifted lock-out is recorded as ``lockout_cleared`` in the access log (by ``actor``;
+    without a request, e.g. from ``manage.py lift_lockout``, with no origin). Returns what was lifted,
+    as ``user:<name>`` / ``ip:<address>`` (also when no failures were counted: lifting is idempotent).
+    """
+    request = request if request is not None else HttpRequest()
+    lifted = []
+    if normalise_username(username):
+        cache.delete(name_key(username))
+        lifted.append(f"user:{normalise_username(username)}")
+    if address.strip():
+        cache.delete(address_key(address))
+        lifted.append(f"ip:{address.strip()}")
+    for what in lifted:
+        log.info("lock-out lifted: %s by=%r", what, actor.get_username() if actor is not None else "manage.py")
+        record_access(request, AccessAction.LOCKOUT_CLEARED, result=AccessResult.ALLOWED, actor=actor,
+                      username="" if actor is not None else "manage.py", object=what)
+    return lifted
 
 
 def register_failure(request, username: str) -> None:

@@ -12,3 +12,11 @@ def session_timeout(request) -> dict:
         "session_warn_before": warn_before,
         "session_warn_minutes": max(1, round(warn_before / 60)),
     }
+
+
+def login_security(request) -> dict:
+    """Whether to show the secretariat's page *Inlogbeveiliging* in the staff menu (worked out only
+    when a template asks)."""
+    from .enrolment import can_manage_logins
+
+    return {"can_manage_logins": lambda: can_manage_logins(getattr(request, "user", None))}

@@ -4,9 +4,17 @@ import os
 from datetime import datetime
 
 import pytest
+from django.conf import settings as django_settings
 
 from disputes import clock
 from tests import factories, needs
+
+# Production is the default of config/settings.py (HTTPS redirect, a cache shared through the database).
+# The test client and the live server speak plain HTTP, and the brakes count in this process's memory
+# (tests that need the database cache or the redirect switch them on themselves).
+django_settings.SECURE_SSL_REDIRECT = False
+django_settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                      "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 
 
 @pytest.fixture(autouse=True)

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import security, views
 
 app_name = "workflow"
 urlpatterns = [
     path("", views.WorklistView.as_view(), name="worklist"),
     path("taken/", views.InboxView.as_view(), name="inbox"),
     path("commissie/", views.RosterView.as_view(), name="roster"),
+    path("inlogbeveiliging/", security.SecurityView.as_view(), name="security"),
     path("geschillen/<uuid:pk>/", views.CaseView.as_view(), name="case"),
     path("geschillen/<uuid:pk>/taken/<int:task_pk>/", views.TaskView.as_view(), name="task"),
     path("geschillen/<uuid:pk>/taken/<int:task_pk>/toewijzen/", views.TaskAssignView.as_view(), name="task-assign"),

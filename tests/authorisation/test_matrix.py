@@ -81,6 +81,7 @@ def objects(world, at, django_capture_on_commit_callbacks):
         "decided": decided.pk,
         "export": export.pk,
         "download_kind": "pdf",
+        "enrolment_token": "geen-geldige-link",
     }
 
 

@@ -182,6 +182,8 @@ def test_concurrent_filings_on_gunicorn_and_postgres(tmp_path):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(48)[:64],
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, no TLS proxy in front
+        "DJANGO_CACHE_URL": "locmem://",  # the test database has no cache table (the brakes are not measured)
         "DJANGO_STAFF_TWO_FACTOR": "0",
         "PRIVATE_MEDIA_ROOT": str(private),
         "CELERY_TASK_ALWAYS_EAGER": "1",
