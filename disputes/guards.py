@@ -22,7 +22,7 @@ def submission_problems(dispute) -> list[str]:
     if dispute.arose_on is None:
         problems.append(_("Vul de datum in waarop het geschil is ontstaan."))
     if dispute.kind == "nakoming":
-        if not dispute.agreement.effort_entries.filter(kind="notice_to_comply").exists():
+        if notice_to_comply_missing(dispute):
             problems.append(
                 _("Bij een geschil over nakoming hoort een ingebrekestelling in het overleglogboek.")
             )
@@ -31,6 +31,12 @@ def submission_problems(dispute) -> list[str]:
                 _("Bij een geschil over nakoming moeten de ondertekende prestatieafspraken worden bijgevoegd.")
             )
     return problems
+
+
+def notice_to_comply_missing(dispute) -> bool:
+    """A nakoming dispute needs a notice to comply (ingebrekestelling) in the effort log: the one rule the
+    filing guard and the wizard's effort-log step read (the pre-checks read its date in admissibility.py)."""
+    return dispute.kind == "nakoming" and not dispute.agreement.effort_entries.filter(kind="notice_to_comply").exists()
 
 
 def can_be_submitted(dispute) -> bool:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import admissibility, clock, permissions, services
+from .. import admissibility, clock, guards, permissions, services
 from ..errors import NOT_IN_THIS_STATE, Conflict, NotPermitted
 from ..models import Dispute, DisputeKind, Document, DocumentType, Organisation, PartyRole
 from ..rules import rule_set_on
@@ -116,11 +116,11 @@ def first_open_step(dispute: Dispute) -> str:
 def _load_draft(request, pk, dispute=None):
     """(dispute, None) for a draft of the user's organisation; otherwise (None, response)."""
     dispute = dispute or common.load_case(request, pk)
-    if not permissions.is_applicant(request.user, dispute):
+    if not permissions.may_ever(request.user, dispute, "edit_draft"):
         return None, common.forbidden_response(
             request, _("Alleen de verzoekende organisatie kan dit concept wijzigen.")
         )
-    if dispute.state != DisputeState.DRAFT:
+    if not permissions.may(request.user, dispute, "edit_draft"):
         if request.method == "GET":
             messages.info(request, _("Dit geschil is al ingediend. U ziet hier de stand van zaken."))
             return None, redirect("portal:dispute", dispute.pk)
@@ -451,9 +451,8 @@ def draft_efforts(request, pk):
     dispute, response = _load_draft(request, pk)
     if response:
         return response
-    has_notice = dispute.agreement.effort_entries.filter(kind="notice_to_comply").exists()
     return effort_page(request, agreement=dispute.agreement, dispute=dispute, template="portal/wizard/efforts.html",
-                       extra={"needs_notice": dispute.kind == "nakoming" and not has_notice,
+                       extra={"needs_notice": guards.notice_to_comply_missing(dispute),
                               "next_url": next_url(dispute, "efforts")})
 
 

@@ -131,10 +131,13 @@ def bump(dispute: Dispute, *fields: str) -> None:
     dispute.save(update_fields=[*fields, "version"])
 
 
-def require_operation(dispute: Dispute, name: str, *, actor, message: str | None = None) -> None:
-    """Who, then when, from the operations table: ``NotPermitted`` when the actor is never one who may do
-    ``name`` on this case; ``OperationNotAllowed`` (with ``message``) when not in the case's current state."""
-    permissions.require(permissions.may_ever(actor, dispute, name))
+def require_operation(
+    dispute: Dispute, name: str, *, actor, message: str | None = None, not_permitted: str | None = None
+) -> None:
+    """Who, then when, from the operations table: ``NotPermitted`` (with ``not_permitted``) when the actor is
+    never one who may do ``name`` on this case; ``OperationNotAllowed`` (with ``message``) when not in the
+    case's current state."""
+    permissions.require(permissions.may_ever(actor, dispute, name), not_permitted)
     if not permissions.may(actor, dispute, name):
         raise OperationNotAllowed(
             message

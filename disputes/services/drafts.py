@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
 from .. import clock, permissions
 from ..models import (
@@ -37,9 +36,8 @@ from ..models import (
     PointPosition,
     Step,
 )
-from ..states import DisputeState
 from ..uploads import check_upload
-from ._core import bump, change, lock, record, service, track_stored_file
+from ._core import bump, change, lock, record, require_operation, service, track_stored_file
 from .documents import store_document
 from .filing import effort_record, record_on_running_cases
 
@@ -84,15 +82,14 @@ UNCHANGED = _Unchanged()
 # -- shared checks ----------------------------------------------------------------------------------------------
 
 def _lock_draft(dispute: Dispute, actor, expected_version: int | None) -> Dispute:
-    """Lock the case; the actor must be an applicant member and the case still a draft."""
+    """Lock the case; the actor must be one who may edit the draft, and the case still a draft (``edit_draft``
+    in the operations table)."""
     dispute = lock(dispute, expected_version=expected_version)
-    permissions.require(
-        permissions.is_applicant(actor, dispute), _("Alleen de verzoekende organisatie kan dit concept wijzigen.")
+    require_operation(
+        dispute, "edit_draft", actor=actor,
+        message=_("Dit geschil is al ingediend; het concept kan niet meer worden gewijzigd."),
+        not_permitted=_("Alleen de verzoekende organisatie kan dit concept wijzigen."),
     )
-    if dispute.state != DisputeState.DRAFT:
-        raise TransitionNotAllowed(
-            _("Dit geschil is al ingediend; het concept kan niet meer worden gewijzigd."), object=dispute
-        )
     return dispute
 
 
