@@ -322,25 +322,3 @@ ROLE_LABELS = {
     StaffRole.COMMISSION_MEMBER: _("adviescommissie"),
     StaffRole.MINISTER_OFFICIAL: _("ambtenaren namens de Minister"),
 }
-
-#: audit event kinds that are not transitions, in Dutch for the timeline
-EVENT_LABELS = {
-    "drafted": _("Concept aangemaakt"),
-    "document_added": _("Document toegevoegd"),
-    "point_admissibility": _("Ontvankelijkheid geschilpunt vastgelegd"),
-    "efforts_assessed": _("Inspanningen getoetst"),
-    "responded": _("Verweer ingediend"),
-    "late_response_allowed": _("Te laat verweer toegestaan"),
-    "information_answered": _("Vraag om inlichtingen beantwoord"),
-    "hearing_rescheduled": _("Hoorzitting gewijzigd"),
-    "effort_recorded": _("Overleglogboek aangevuld"),
-    "effort_document_added": _("Document toegevoegd aan het overleglogboek"),
-    "recused": _("Lid van de commissie heeft zich verschoond"),
-    "point_advised": _("Advies over geschilpunt vastgelegd"),
-    "point_decided": _("Beslissing over geschilpunt vastgelegd"),
-    "decision_drafted": _("Ontwerpuitspraak opgesteld"),
-    "task_assigned": _("Taak toegewezen"),
-    "task_released": _("Taak teruggezet in de wachtrij"),
-    "reminder": _("Herinnering verstuurd"),
-    "document_downloaded": _("Document gedownload"),
-}

@@ -7,10 +7,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
 from disputes import admissibility, clock, permissions, selectors
-from disputes.models import Document, EffortEntry, PointPosition, StaffRole
-from disputes.states import TRANSITIONS
-
-from .actions import EVENT_LABELS
+from disputes.models import Document, EffortEntry, PointPosition, StaffRole, event_label
 
 
 def prechecks(dispute) -> list[admissibility.Check]:
@@ -18,12 +15,6 @@ def prechecks(dispute) -> list[admissibility.Check]:
     review page computed for the applicant that day (one implementation, disputes/admissibility.py)."""
     filed_on = clock.localdate(dispute.submitted_at) if dispute.submitted_at else None
     return admissibility.prechecks(dispute, today=filed_on)
-
-
-def event_label(kind: str) -> str:
-    if kind in TRANSITIONS:
-        return str(TRANSITIONS[kind].label)
-    return str(EVENT_LABELS.get(kind, kind))
 
 
 def shows_decisions(user, dispute) -> bool:

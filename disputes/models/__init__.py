@@ -27,7 +27,7 @@ from .document import (
     ExportStatus,
     Step,
 )
-from .event import DisputeEvent, Notification, OutboxMessage
+from .event import DisputeEvent, EventKind, Notification, OutboxMessage, event_label
 from .party import COMMISSION_ROLES, TENANT_KINDS, Membership, Organisation, OrganisationKind, StaffRole
 
 __all__ = [
@@ -35,7 +35,8 @@ __all__ = [
     "OutboxMessage",
     "DossierAudience", "DossierExport", "ExportStatus",
     "Admissibility", "Bundle", "COMMISSION_ROLES", "CaseNumberCounter", "Confidentiality", "Deadline",
-    "DeadlineKind", "DeadlineReminder", "Dispute", "DisputeEvent", "DisputeKind", "DisputeParty",
+    "DeadlineKind", "DeadlineReminder", "Dispute", "DisputeEvent", "DisputeKind", "DisputeParty", "EventKind",
+    "event_label",
     "DisputePoint", "Document", "DocumentType", "EffortEntry", "EffortKind", "Finding", "InadmissibilityReason",
     "LocalAgreement", "Membership", "Notification", "Organisation", "OrganisationKind", "PartyRole",
     "PointPosition", "Recusal", "ReminderKind", "StaffRole", "Step", "TENANT_KINDS",

@@ -5,9 +5,56 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..errors import ImmutableRecord
+from ..states import TRANSITIONS
 from .dispute import Dispute
 from .document import Confidentiality
 from .party import Organisation
+
+#: What the audit trail records besides the transitions (whose events carry the transition's name), with the
+#: short Dutch label the staff case page and the dossier's timeline show. The portal tells the same events
+#: to parties in whole sentences (disputes/portal/timeline.py).
+_OTHER_EVENTS = (
+    ("drafted", _("Concept aangemaakt")),
+    ("draft_updated", _("Concept bijgewerkt")),
+    ("draft_points_changed", _("Geschilpunten in concept gewijzigd")),
+    ("document_added", _("Document toegevoegd")),
+    ("document_withdrawn", _("Document teruggetrokken")),
+    ("document_downloaded", _("Document gedownload")),
+    ("point_admissibility", _("Ontvankelijkheid geschilpunt vastgelegd")),
+    ("efforts_assessed", _("Inspanningen getoetst")),
+    ("responded", _("Verweer ingediend")),
+    ("late_response_allowed", _("Te laat verweer toegestaan")),
+    ("information_answered", _("Vraag om inlichtingen beantwoord")),
+    ("hearing_rescheduled", _("Hoorzitting gewijzigd")),
+    ("effort_recorded", _("Overleglogboek aangevuld")),
+    ("effort_document_added", _("Document toegevoegd aan het overleglogboek")),
+    ("recused", _("Lid van de commissie heeft zich verschoond")),
+    ("point_advised", _("Advies per geschilpunt vastgelegd")),
+    ("point_decided", _("Beslissing per geschilpunt vastgelegd")),
+    ("decision_drafted", _("Ontwerpuitspraak opgesteld")),
+    ("task_assigned", _("Taak toegewezen")),
+    ("task_released", _("Taak teruggezet in de wachtrij")),
+    ("reminder", _("Herinnering verstuurd")),
+    ("integrity_failure", _("Integriteitsfout in opgeslagen bestand")),
+    ("dossier_requested", _("Dossier aangevraagd")),
+    ("dossier_exported", _("Dossier gemaakt")),
+    ("dossier_export_failed", _("Dossier maken mislukt")),
+    ("dossier_downloaded", _("Dossier gedownload")),
+)
+
+#: Every kind of audit event, with its label: each transition (``TRANSITIONS``) and the other events above.
+#: ``DisputeEvent.kind`` holds one of these (tests/unit/test_procedure_tables.py checks every kind the code
+#: records).
+EventKind = models.TextChoices(
+    "EventKind",
+    [(name.upper(), (name, spec.label)) for name, spec in TRANSITIONS.items()]
+    + [(name.upper(), (name, label)) for name, label in _OTHER_EVENTS],
+)
+
+
+def event_label(kind: str) -> str:
+    """The short Dutch label of an event kind (the kind itself for one this version does not know)."""
+    return str(EventKind(kind).label) if kind in EventKind.values else kind
 
 
 class DisputeEventQuerySet(models.QuerySet):

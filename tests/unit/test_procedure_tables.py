@@ -172,3 +172,37 @@ def test_no_transition_is_left_without_a_way_to_do_it(name):
     if actor in (Actor.APPLICANT, Actor.RESPONDENT, Actor.SYSTEM) and name not in offered:
         return  # portal pages and the periodic task (disputes.services.enforcement)
     assert name in offered, name
+
+
+# -- the audit trail's event kinds -----------------------------------------------------------------------------
+def _recorded_kinds() -> set[str]:
+    """Every ``kind="..."`` the code passes to ``record`` or ``change`` (the two ways an event is written)."""
+    import ast
+    from pathlib import Path
+
+    from django.conf import settings
+
+    kinds = set()
+    for package in ("disputes", "workflow"):
+        for path in (Path(settings.BASE_DIR) / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in ("record", "change"):
+                    kinds |= {k.value.value for k in node.keywords
+                              if k.arg == "kind" and isinstance(k.value, ast.Constant)}
+    return kinds
+
+
+def test_every_event_the_code_records_is_an_event_kind_with_a_label():
+    from disputes.models import EventKind, event_label
+
+    recorded = _recorded_kinds()
+    assert len(recorded) > 20  # the scan finds the services' events
+    assert recorded <= set(EventKind.values), recorded - set(EventKind.values)
+    assert set(TRANSITIONS) <= set(EventKind.values)
+    assert event_label("decide") == TRANSITIONS["decide"].label
+    assert event_label("recused") != "recused"
