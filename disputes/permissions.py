@@ -91,6 +91,16 @@ def actors_of(user, dispute: Dispute) -> frozenset[str]:
         return frozenset({Actor.SYSTEM})
     if not user.is_active:
         return frozenset()
+    # cached on the user object for the request, like its roles and organisations (visibility.py); a change
+    # to the case (a recusal, say) bumps its version and so asks again
+    cache = user.__dict__.setdefault("_dispute_actors", {})
+    key = (dispute.pk, dispute.version)
+    if key not in cache:
+        cache[key] = _actors_of(user, dispute)
+    return cache[key]
+
+
+def _actors_of(user, dispute: Dispute) -> frozenset[str]:
     actors = set()
     if is_applicant(user, dispute):
         actors.add(Actor.APPLICANT)

@@ -14,7 +14,6 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from ..clock import AMSTERDAM
 from ..models import (
@@ -31,8 +30,9 @@ from ..models import (
     StaffRole,
     Step,
 )
+from ..models import event_label as models_event_label
 from ..selectors import without_draft_history
-from ..states import TRANSITIONS, DisputeState
+from ..states import DisputeState
 from ..uploads import clean_display_name
 
 #: Events that record reading or the export itself, not a change of the case. They are left out of
@@ -202,35 +202,11 @@ class DossierContent:
         return f"{self.case_number}-dossier{suffix}"
 
 
-EVENT_LABELS = {
-    "drafted": gettext_noop("Concept aangemaakt"),
-    "draft_updated": gettext_noop("Concept bijgewerkt"),
-    "draft_points_changed": gettext_noop("Geschilpunten in concept gewijzigd"),
-    "document_added": gettext_noop("Document toegevoegd"),
-    "document_withdrawn": gettext_noop("Document teruggetrokken"),
-    "point_admissibility": gettext_noop("Ontvankelijkheid geschilpunt beoordeeld"),
-    "efforts_assessed": gettext_noop("Inspanningen beoordeeld"),
-    "responded": gettext_noop("Verweer ingediend"),
-    "late_response_allowed": gettext_noop("Te laat verweer toegestaan"),
-    "point_advised": gettext_noop("Advies per geschilpunt vastgelegd"),
-    "point_decided": gettext_noop("Beslissing per geschilpunt vastgelegd"),
-    "decision_drafted": gettext_noop("Ontwerpuitspraak opgesteld"),
-    "recused": gettext_noop("Verschoning commissielid"),
-    "reminder": gettext_noop("Herinnering verstuurd"),
-    "integrity_failure": gettext_noop("Integriteitsfout in opgeslagen bestand"),
-    "information_answered": gettext_noop("Vraag om inlichtingen beantwoord"),
-    "hearing_rescheduled": gettext_noop("Hoorzitting gewijzigd"),
-    "effort_recorded": gettext_noop("Overleglogboek aangevuld"),
-    "effort_document_added": gettext_noop("Document toegevoegd aan het overleglogboek"),
-}
-
-
 def event_label(kind: str) -> str:
-    if kind in TRANSITIONS:
-        return str(TRANSITIONS[kind].label)
-    if kind in EVENT_LABELS:
-        return _(EVENT_LABELS[kind])
-    return kind.replace("_", " ").capitalize()
+    """The dossier's timeline names an event by its label in the one table (``EventKind``); an unknown
+    kind, from a later version, reads as words."""
+    label = models_event_label(kind)
+    return label if label != kind else kind.replace("_", " ").capitalize()
 
 
 def _event_detail(event: DisputeEvent, doc_types: dict) -> str:

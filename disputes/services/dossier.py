@@ -159,9 +159,7 @@ def _visibility(audience: str) -> str:
 
 
 def _acting_organisation(actor, dispute):
-    from .documents import acting_organisation
-
-    return None if permissions.is_staff_member(actor) else acting_organisation(actor, dispute)
+    return None if permissions.is_staff_member(actor) else permissions.acting_organisation(actor, dispute)
 
 
 # -- build (called by the Celery task) ------------------------------------------------------------
