@@ -98,7 +98,7 @@ def check_integrity() -> dict:
     """Re-verify the SHA-256 of every stored file (nightly, see setup_periodic_tasks); log a summary
     and e-mail the secretariat when a file is missing or changed. It only reads and reports, so a
     second run checks again and reports again."""
-    from .integrity import run_check
+    from .services.integrity import run_check
 
     return run_check().as_dict()
 

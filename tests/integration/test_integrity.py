@@ -1,4 +1,4 @@
-"""The periodic integrity check of stored files (quality.md, Uploads; disputes/integrity.py).
+"""The periodic integrity check of stored files (quality.md, Uploads; disputes/services/integrity.py).
 
 Every stored file (also withdrawn, effort-log and generated documents) is hashed again; a changed or
 missing file is recorded on its case as ``integrity_failure``, the secretariat (and nobody else) is
@@ -18,6 +18,7 @@ from django.urls import reverse
 from disputes import integrity, services
 from disputes.models import Dispute, DisputeEvent, Document
 from disputes.services import drafts
+from disputes.services import integrity as integrity_check
 from disputes.tasks import check_integrity
 from tests.factories import pdf, staff
 
@@ -163,7 +164,7 @@ def test_one_failing_document_does_not_stop_the_check_of_the_others(store, priva
 def test_small_batches_cover_every_document_while_alarms_are_written(store, private_storage):
     for key in ("effort", "request", "generated"):
         tamper(private_storage, store[key])
-    report = integrity.check_documents(batch_size=1)
+    report = integrity_check.check_documents(batch_size=1)
     assert (report.checked, report.ok, report.mismatched) == (4, 1, 3)
     assert len(set(report.bad_ids)) == 3 and len({e.payload["document"] for e in failures()}) == 3
 
@@ -175,7 +176,7 @@ def test_in_autocommit_as_on_a_worker_each_alarm_commits_while_the_rows_stream(s
     assert connection.get_autocommit()  # no test transaction: the cursor must survive each alarm's commit
     for key in ("effort", "request", "generated"):
         tamper(private_storage, store[key])
-    report = integrity.check_documents(batch_size=1)
+    report = integrity_check.check_documents(batch_size=1)
     assert (report.checked, report.ok, report.mismatched) == (4, 1, 3)
     assert {e.payload["document"] for e in failures()} == {str(store[key].pk) for key in ("effort", "request",
                                                                                         "generated")}

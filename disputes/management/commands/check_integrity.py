@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from django.core.management.base import BaseCommand, CommandError
 
 from disputes import clock
-from disputes.integrity import MISSING, run_check
+from disputes.services.integrity import MISSING, run_check
 
 
 class Command(BaseCommand):
