@@ -585,6 +585,7 @@ ACCESS = {
     "worklist": {"case": False},
     "inbox": {"case": False},
     "roster": {"case": False},
+    "security": {"case": False},  # the secretariat only; other staff 403 (test_two_factor, test_login)
     "case": {"case": True},
     "task": {"case": True, "task": True},
     "task-assign": {"case": True, "task": True, "post_only": True},
