@@ -8,6 +8,7 @@ from django.template.loader import get_template
 
 from disputes import admissibility, clock, permissions, selectors
 from disputes.models import Document, EffortEntry, PointPosition, StaffRole, event_label
+from disputes.states import DisputeState
 
 
 def prechecks(dispute) -> list[admissibility.Check]:
@@ -22,7 +23,7 @@ def shows_decisions(user, dispute) -> bool:
     return (
         user.is_superuser
         or permissions.has_role(user, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL)
-        or dispute.state in ("decided", "closed")
+        or dispute.state in (DisputeState.DECIDED, DisputeState.CLOSED)
     )
 
 

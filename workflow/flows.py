@@ -24,13 +24,12 @@ from viewflow.workflow import flow
 from viewflow.workflow.status import STATUS
 
 from disputes.models import Admissibility, StaffRole, Step
-from disputes.states import DisputeState
+from disputes.states import TERMINAL_STATES, DisputeState
 
 from .models import DisputeProcess
 from .nodes import DisputeFirstLock, FourEyesTask, RoleTask, Route, Wait
 
 S = DisputeState
-ENDED_STATES = frozenset({S.WITHDRAWN, S.SETTLED, S.CLOSED})
 
 
 def expected_nodes(dispute) -> frozenset[str]:
@@ -87,7 +86,7 @@ def wants(name: str):
 
 
 def has_ended(activation) -> bool:
-    return _fresh_dispute(activation.process).state in ENDED_STATES
+    return _fresh_dispute(activation.process).state in TERMINAL_STATES
 
 
 def open_node_names(process, *, exclude_pk=None) -> set[str]:

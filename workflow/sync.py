@@ -24,6 +24,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from disputes import permissions
 from disputes.models import Dispute
+from disputes.states import TERMINAL_STATES, DisputeState
 
 from .flows import DisputeFlow, expected_nodes
 from .models import DisputeProcess
@@ -77,7 +78,7 @@ def reconcile(dispute, *, event=None, activation=None) -> None:
     """
     process = process_of(dispute)
     if process is None:
-        if dispute.state != "draft":
+        if dispute.state != DisputeState.DRAFT:
             start(dispute)
         return
     with DisputeFlow.lock(process.pk):
@@ -145,11 +146,11 @@ def _complete(task, event) -> None:
 
 def _create_missing(process, dispute) -> None:
     """Run the route gateway once more if a task is missing or the case has ended."""
-    from .flows import ENDED_STATES, open_node_names
+    from .flows import open_node_names
 
     missing = expected_nodes(dispute) - open_node_names(process)
     process.refresh_from_db()
-    ended = dispute.state in ENDED_STATES and process.status not in (PROCESS.DONE, PROCESS.CANCELED)
+    ended = dispute.state in TERMINAL_STATES and process.status not in (PROCESS.DONE, PROCESS.CANCELED)
     if not missing and not ended:
         return
     previous = Task.objects.filter(process_id=process.pk).order_by("-pk").first()
@@ -160,7 +161,7 @@ def _create_missing(process, dispute) -> None:
 
 def on_event(dispute, event) -> None:
     """The receiver's work for one audit event (see receivers.py)."""
-    if dispute.state == "draft":
+    if dispute.state == DisputeState.DRAFT:
         return
     process = process_of(dispute)
     if process is None:

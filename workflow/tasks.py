@@ -44,17 +44,18 @@ def resync_processes() -> int:
     from viewflow.workflow.status import PROCESS
 
     from disputes.models import Dispute
+    from disputes.states import TERMINAL_STATES, DisputeState
 
     from . import sync
-    from .flows import ENDED_STATES, expected_nodes, open_node_names
+    from .flows import expected_nodes, open_node_names
     from .models import DisputeProcess
 
     done = DisputeProcess.objects.filter(status__in=(PROCESS.DONE, PROCESS.CANCELED)).values("dispute_id")
     repaired = 0
-    for dispute in Dispute.objects.exclude(state="draft").exclude(pk__in=done).iterator():
+    for dispute in Dispute.objects.exclude(state=DisputeState.DRAFT).exclude(pk__in=done).iterator():
         process = sync.process_of(dispute)
         in_step = process is not None and open_node_names(process) == set(expected_nodes(dispute))
-        if in_step and dispute.state not in ENDED_STATES:
+        if in_step and dispute.state not in TERMINAL_STATES:
             continue
         try:
             with transaction.atomic():

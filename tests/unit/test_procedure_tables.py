@@ -206,3 +206,31 @@ def test_every_event_the_code_records_is_an_event_kind_with_a_label():
     assert set(TRANSITIONS) <= set(EventKind.values)
     assert event_label("decide") == TRANSITIONS["decide"].label
     assert event_label("recused") != "recused"
+
+
+# -- no state names outside the table -------------------------------------------------------------------------
+#: literals that happen to spell a state but are something else: (file, text) -> what they are
+NOT_STATES = {
+    ("disputes/portal/urls.py", "submitted"): "the name of the 'submitted' page",
+    ("workflow/forms.py", "draft"): "the draft-decision form's file field",
+}
+
+
+def test_no_state_is_named_by_a_string_outside_the_table_and_the_migrations():
+    import ast
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    found = []
+    for package in ("config", "disputes", "workflow"):
+        for path in (root / package).rglob("*.py"):
+            relative = path.relative_to(root).as_posix()
+            if "migrations" in path.parts or relative == "disputes/states.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Constant) and node.value in DisputeState.values
+                        and (relative, node.value) not in NOT_STATES):
+                    found.append(f"{relative}:{node.lineno}: {node.value!r}")
+    assert not found, "name the state through disputes.states (DisputeState or a named set):\n" + "\n".join(found)
