@@ -1,14 +1,15 @@
 """Shared machinery of the authorisation matrix test (docs/authorisation-matrix.yaml).
 
-Actors are described by their relation to the case; objects are built once per test through the
+Actors are described by their relation to the case; objects are built once per module through the
 real services; every URL pattern of the project is resolved into a concrete URL.
 """
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import yaml
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 MATRIX_FILE = Path(__file__).resolve().parents[2] / "docs" / "authorisation-matrix.yaml"
 
@@ -50,13 +51,22 @@ def load_matrix() -> dict:
 
 
 def classify(response, login_url: str) -> str:
-    if response.status_code in (301, 302) and response["Location"].split("?")[0] == login_url:
+    """What a response is, in the matrix's words: ``login``, ``401``/``403``/``404``/``405``, or for any
+    other answer its status, with the page (and fragment) it redirects to (``302 dossier:status``,
+    ``302 portal:draft-points#points``), to compare with what the row says ``allow`` means."""
+    if response.status_code in (301, 302, 303) and response["Location"].split("?")[0] == login_url:
         return "login"
     if response.status_code in (401, 403, 404, 405):
         return str(response.status_code)
-    if response.status_code >= 500:
-        return f"error {response.status_code}"
-    return "allow"
+    if response.status_code in (301, 302, 303):
+        location = urlsplit(response["Location"])
+        try:
+            target = resolve(location.path).view_name
+        except Resolver404:
+            target = location.path
+        fragment = f"#{location.fragment}" if location.fragment else ""
+        return f"{response.status_code} {target}{fragment}"
+    return str(response.status_code)
 
 
 @dataclass
@@ -64,7 +74,11 @@ class Row:
     name: str
     args: list[str]
     methods: dict[str, dict[str, str]]  # method -> actor -> outcome
-    data: dict  # what a POST sends (an action name, say), so the check reaches the permission
+    data: dict  # what a POST sends: a valid submission, so an allowed actor's POST does what it is for
+    data_for: dict[str, dict]  # actor -> what that actor sends instead (the question put to their organisation)
+    query: dict  # the URL's query string (the kind and agreement a new filing carries from step to step)
+    uploads: list[str]  # fields of the POST that carry a one-page PDF
+    allow: dict[str, list[str]]  # method -> the answers that "allow" stands for (``200``, ``302 <url name>``)
 
     @classmethod
     def parse(cls, name: str, spec: dict) -> "Row":
@@ -75,7 +89,26 @@ class Row:
                 default = expected.pop("*", None)
                 table = {actor: str(expected.get(actor, default)) for actor in ACTORS}
                 methods[method] = table
-        return cls(name=name, args=list(spec.get("args", [])), methods=methods, data=dict(spec.get("data", {})))
+        allow = {"GET": ["200"]} | {m: [str(a) for a in answers] for m, answers in spec.get("allow", {}).items()}
+        return cls(name=name, args=list(spec.get("args", [])), methods=methods, data=dict(spec.get("data", {})),
+                   data_for={actor: dict(d) for actor, d in spec.get("data_for", {}).items()},
+                   query=dict(spec.get("query", {})), uploads=list(spec.get("uploads", [])), allow=allow)
 
     def url(self, objects: dict) -> str:
-        return reverse(self.name, args=[objects[a] for a in self.args])
+        url = reverse(self.name, args=[objects[a] for a in self.args])
+        if self.query:
+            url += "?" + urlencode({key: _fill(value, objects) for key, value in self.query.items()})
+        return url
+
+    def post_data(self, actor: str, objects: dict) -> dict:
+        """What ``actor`` POSTs: the row's data with ``{name}`` filled in from the objects (a version, an id)."""
+        data = {**self.data, **self.data_for.get(actor, {})}
+        return {key: _fill(value, objects) for key, value in data.items()}
+
+
+def _fill(value, objects: dict):
+    if isinstance(value, list):
+        return [_fill(v, objects) for v in value]
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return str(objects[value[1:-1]])
+    return value

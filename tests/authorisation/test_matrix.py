@@ -1,22 +1,41 @@
 """The authorisation matrix (docs/authorisation-matrix.yaml), tested over every URL of the project.
 
 For each URL pattern and each actor (by relation to the case) the matrix says what must happen:
-``allow``, ``login`` (sent to the log-in page), ``403``, ``404`` (the same as a case that does not
-exist) or ``405``. A URL without a row fails the test, so a new page cannot skip the question
-"who may use this?".
+``allow``, ``login`` (sent to the log-in page), ``401``, ``403``, ``404`` (the same as a case that does
+not exist) or ``405``. ``allow`` is exact: the row says which answer an allowed request gets (a GET's
+200, a valid POST's redirect to the next page), so a 400, 409 or 429, or a POST that only got its form
+back with errors, is a failure. A URL without a row fails the test, so a new page cannot skip the
+question "who may use this?".
+
+The world and the cases are made once for the module (``shared``), inside a transaction rolled back
+at its end; every request runs in a savepoint of its own, so each sees the objects as they were made.
 """
 
+from contextlib import contextmanager
+from datetime import datetime
+
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import FileField
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from disputes import services
+from disputes import clock, services
 from disputes.models import DossierExport
 from disputes.services import dossier as dossier_services
 from tests.authorisation.matrix import ACTORS, OUTCOMES, Row, classify, load_matrix, url_names
-from tests.factories import case_in_state, pdf, staff
+from tests.factories import World, case_in_state, pdf, pdf_bytes, staff
 
 MATRIX = load_matrix()
+ONE_PAGE = pdf_bytes(1)
+PASSWORD = "matrix-wachtwoord-2026"
+#: The log-in row checks a password nine times; what is tested is who may log in, not the hash's cost.
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ROWS = {name: Row.parse(name, spec) for name, spec in MATRIX["urls"].items()}
 
 
@@ -39,8 +58,70 @@ def test_every_cell_is_a_known_outcome():
                 assert outcome in OUTCOMES, f"{row.name} {method} {actor}: {outcome!r}"
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world and one case of every kind a URL can name, made once for the module through the services.
+
+    Built inside a transaction that stays open for the whole module and is rolled back at its end; each
+    test's own transaction is a savepoint inside it, and each request of a test one more (``_isolated``),
+    so whatever a request changes, the next one sees these objects as they were made.
+    """
+    storage = FileSystemStorage(location=tmp_path_factory.mktemp("matrix") / "private", base_url=None)
+    outer = transaction.atomic()
+    with django_db_blocker.unblock(), _test_settings(storage):
+        outer.__enter__()
+        try:
+            world = World.create()
+            objects = _make_objects(world)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield {"world": world, "objects": objects, "storage": storage, "now": clock.now()}
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+    clock.set_now(None)
+
+
+@contextmanager
+def _test_settings(storage):
+    """What the autouse fixture of tests/conftest.py gives each test, for the module's build."""
+    saved = [(field, field.storage) for field in _file_fields()]
+    for field, _ in saved:
+        field.storage = storage
+    try:
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=True, STAFF_TWO_FACTOR=False, PASSWORD_HASHERS=FAST_HASHER,
+                               EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield
+    finally:
+        for field, original in saved:
+            field.storage = original
+
+
+def _file_fields() -> list:
+    """Every file field of the project's models (documents, a dossier export's files): all in the private storage."""
+    return [field for model in apps.get_models() if model.__module__.startswith(("disputes.", "workflow."))
+            for field in model._meta.get_fields() if isinstance(field, FileField)]
+
+
 @pytest.fixture
-def objects(world, at, django_capture_on_commit_callbacks):
+def world(shared):
+    """The module's world (not a new one per test)."""
+    return shared["world"]
+
+
+@pytest.fixture
+def objects(db, shared, monkeypatch, settings):
+    """The module's objects, with the clock and the document storage they were made with."""
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    for field in _file_fields():
+        monkeypatch.setattr(field, "storage", shared["storage"])
+    clock.set_now(shared["now"])
+    return shared["objects"]
+
+
+def _make_objects(world) -> dict:
     """One case of every kind a URL can name, made through the services."""
     from datetime import date
 
@@ -48,6 +129,8 @@ def objects(world, at, django_capture_on_commit_callbacks):
     from workflow.models import DisputeProcess
 
     world.recused = staff("recused", "commission_member")
+    world.tenant.set_password(PASSWORD)  # the log-in row logs in as the applicant
+    world.tenant.save(update_fields=["password"])
     at("2017-01-10 10:00")
     entry = drafts.effort_record_with_documents(
         agreement=world.agreement, actor=world.corp_user, kind="bod", occurred_on=date(2016, 7, 1),
@@ -56,21 +139,38 @@ def objects(world, at, django_capture_on_commit_callbacks):
     services.dispute_recuse(dispute=case, actor=world.recused, reason="Eerder betrokken")
     decided = case_in_state(world, "decided")
     services.dispute_recuse(dispute=decided, actor=world.recused, reason="Eerder betrokken")
+    # a question put to each party of the case in the written round
+    for organisation in (world.huurders, world.corporatie):
+        services.dispute_request_information(dispute=case, actor=world.secretary, party=organisation,
+                                             question="Hoeveel woningen zijn opgeleverd?")
+    questions = {d.organisation_id: d.pk for d in case.deadlines.filter(kind="information")}
+    # a case waiting for the verweer, and one waiting for the applicant to supply what is missing
+    responding = case_in_state(world, "awaiting_response")
+    remedying = case_in_state(world, "admissibility_review")
+    services.dispute_request_remedy(dispute=remedying, actor=world.secretary, reason="De machtiging ontbreekt")
+    for other in (responding, remedying):
+        services.dispute_recuse(dispute=other, actor=world.recused, reason="Eerder betrokken")
+    at("2017-03-02 10:00")  # the clock of every request: past the response term, so the secretariat allows it
+    services.dispute_allow_late_response(dispute=responding, actor=world.secretary, organisation=world.corporatie)
     at("2017-01-16 10:00")
     draft = world.file(documents=[pdf("verzoek")])
     at("2017-03-02 10:00")
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         export = dossier_services.dossier_request_export(dispute=decided, actor=world.secretary, audience="party")
     export = DossierExport.objects.get(pk=export.pk)
     # the secretary holds the open hearing-planning task of the case
     task = DisputeProcess.objects.get(dispute=case).task_set.get(finished__isnull=True, flow_task=_node("plan_hearing"))
     task.owner = world.secretary
     task.save(update_fields=["owner"])
+    for made in (case, draft, responding, remedying):
+        made.refresh_from_db()
     return {
         "case": case.pk,
+        "case_version": case.version,
         "point": case.points.first().pk,
         "document": case.documents.filter(confidentiality="parties").first().pk,
         "draft": draft.pk,
+        "draft_version": draft.version,
         "draft_point": draft.points.first().pk,
         "draft_document": draft.documents.first().pk,
         "agreement": world.agreement.pk,
@@ -78,11 +178,24 @@ def objects(world, at, django_capture_on_commit_callbacks):
         "task": task.pk,
         "case_action": "verlengen",
         "letter": "verlengingsbericht",
+        "question_applicant": questions[world.huurders.pk],
+        "question_respondent": questions[world.corporatie.pk],
+        "responding": responding.pk,
+        "responding_version": responding.version,
+        "remedying": remedying.pk,
+        "remedying_version": remedying.version,
         "decided": decided.pk,
         "export": export.pk,
         "download_kind": "pdf",
         "enrolment_token": "geen-geldige-link",
+        "password": PASSWORD,
+        "respondent_org": world.corporatie.pk,
+        "gemeente_org": world.gemeente.pk,
     }
+
+
+def at(text: str) -> None:
+    clock.set_now(datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=clock.AMSTERDAM))
 
 
 def _node(name: str):
@@ -104,8 +217,31 @@ def test_the_matrix_holds(name, world, objects, client):
             user_attr = ACTORS[actor]
             if user_attr is not None:
                 client.force_login(getattr(world, user_attr))
-            response = client.get(url) if method == "GET" else client.post(url, row.data)
+            with _isolated():
+                if method == "GET":
+                    response = client.get(url)
+                else:
+                    files = {field: _upload() for field in row.uploads}
+                    response = client.post(url, {**row.post_data(actor, objects), **files})
             got = classify(response, login_url)
-            if got != expected:
-                failures.append(f"{method} {actor}: expected {expected}, got {got} ({response.status_code})")
+            if expected == "allow":
+                allowed = row.allow.get(method, [])
+                if got not in allowed:
+                    means = " or ".join(allowed) or "the row has no allow: for this method"
+                    failures.append(f"{method} {actor}: expected allow ({means}), got {got}")
+            elif got != expected:
+                failures.append(f"{method} {actor}: expected {expected}, got {got}")
     assert not failures, f"{name} ({url}):\n" + "\n".join(failures)
+
+
+def _upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("stuk.pdf", ONE_PAGE, "application/pdf")
+
+
+@contextmanager
+def _isolated():
+    """One request on the objects as they were made: its changes are rolled back, its brakes forgotten."""
+    cache.clear()
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
