@@ -126,6 +126,9 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             _("Verslag hoorzitting vastleggen"),
         ),
         TransitionSpec(
+            "cancel_hearing", (S.HEARING_SCHEDULED,), S.EXCHANGE, Actor.SECRETARY, _("Hoorzitting afzeggen")
+        ),
+        TransitionSpec(
             "skip_hearing", (S.EXCHANGE,), S.DELIBERATION, Actor.COMMISSION_CHAIR, _("Schriftelijk afdoen")
         ),
         TransitionSpec(

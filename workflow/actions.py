@@ -270,6 +270,16 @@ CASE_ACTIONS: dict[str, Action] = {
                    "vervangt, ook in hun agenda."),
         ),
         Action(
+            "hoorzitting-afzeggen", _("Hoorzitting afzeggen"), forms.CancelHearingForm,
+            lambda request, dispute, form, point=None: services.dispute_cancel_hearing(
+                dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"],
+                expected_version=_version(form)),
+            operation="cancel_hearing",
+            help=_("De hoorzitting gaat niet door. Het geschil gaat terug naar de schriftelijke ronde: plan een "
+                   "nieuwe hoorzitting of laat de voorzitter schriftelijk afdoen. Alle partijen krijgen bericht."),
+            final=True,
+        ),
+        Action(
             "inlichtingen-ontvangen", _("Antwoord op vraag om inlichtingen registreren"), forms.RecordAnswerForm,
             lambda request, dispute, form, point=None: services.dispute_answer_information(
                 dispute=dispute, actor=request.user, deadline_id=form.cleaned_data["request"],

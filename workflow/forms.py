@@ -201,6 +201,10 @@ class SkipHearingForm(VersionedForm):
     )
 
 
+class CancelHearingForm(VersionedForm):
+    reason = forms.CharField(label=_("Waarom gaat de hoorzitting niet door?"), max_length=10000, widget=textarea())
+
+
 class PointAdviceForm(VersionedForm):
     finding = forms.ChoiceField(label=_("Bevinding"), choices=Finding.choices, widget=forms.RadioSelect)
     recommendation = forms.CharField(

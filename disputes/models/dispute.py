@@ -182,6 +182,10 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     def record_hearing(self) -> None:
         pass
 
+    @transition(**_t("cancel_hearing"))
+    def cancel_hearing(self) -> None:
+        pass
+
     @transition(**_t("skip_hearing"))
     def skip_hearing(self, *, reason: str) -> None:
         self.hearing_skipped_reason = reason

@@ -100,6 +100,7 @@ def describe(event, points: dict | None = None) -> str:
             "when": _moment(p.get("hearing_at", "")),
             "place": (_(" in %(place)s") % {"place": p["place"]}) if p.get("place") else "",
             "reason": p.get("reason", "")},
+        "cancel_hearing": lambda: _("De hoorzitting is afgezegd. Reden: %(reason)s") % {"reason": p.get("reason", "")},
         "record_hearing": lambda: _("De hoorzitting heeft plaatsgevonden; het verslag is toegevoegd."),
         "skip_hearing": lambda: _("De voorzitter heeft besloten het geschil schriftelijk af te doen, zonder "
                                   "hoorzitting."),

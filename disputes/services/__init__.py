@@ -25,6 +25,7 @@ from .filing import dispute_file, dispute_submit, dispute_withdraw, effort_recor
 from .proceedings import (
     dispute_allow_late_response,
     dispute_answer_information,
+    dispute_cancel_hearing,
     dispute_close_responses,
     dispute_record_hearing,
     dispute_request_information,
@@ -61,6 +62,7 @@ TRANSITION_SERVICES = {
     "request_information": dispute_request_information,
     "schedule_hearing": dispute_schedule_hearing,
     "record_hearing": dispute_record_hearing,
+    "cancel_hearing": dispute_cancel_hearing,
     "skip_hearing": dispute_skip_hearing,
     "issue_advice": dispute_issue_advice,
     "decide": dispute_decide,
@@ -73,7 +75,7 @@ TRANSITION_SERVICES = {
 __all__ = [
     "CONFLICT_MESSAGE", "lock", "on_commit_notify", "record", "service",
     "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_answer_information",
-    "dispute_assess_efforts",
+    "dispute_assess_efforts", "dispute_cancel_hearing",
     "dispute_close", "dispute_close_responses", "dispute_decide", "dispute_declare_inadmissible",
     "dispute_draft_decision", "dispute_extend_decision_term", "dispute_file", "dispute_issue_advice",
     "dispute_lapse_remedy", "dispute_pass_admissibility", "dispute_record_hearing", "dispute_recuse",

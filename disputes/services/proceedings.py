@@ -230,6 +230,19 @@ def dispute_reschedule_hearing(
 
 
 @service
+def dispute_cancel_hearing(*, dispute: Dispute, actor, reason: str, expected_version=None) -> Dispute:
+    """Call off a planned hearing, with a reason: the case is back in the written round, where the
+    secretary plans a new hearing or the chair chooses the written procedure. Every party hears of it."""
+    dispute = lock(dispute, expected_version=expected_version)
+    permissions.require(permissions.can_fire(actor, dispute, "cancel_hearing"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef aan waarom de hoorzitting niet doorgaat.")})
+    event = fire(dispute, "cancel_hearing", actor=actor, payload={"reason": reason})
+    on_commit_notify(event)
+    return dispute
+
+
+@service
 def dispute_record_hearing(*, dispute: Dispute, actor, documents=(), expected_version=None) -> Dispute:
     """Record that the hearing took place; the minutes (verslag hoorzitting) are required."""
     dispute = lock(dispute, expected_version=expected_version)

@@ -76,3 +76,37 @@ def test_a_question_is_paired_with_its_own_deadline_by_id(world, at):
         ("Welke woningen zijn verkocht?", world.corporatie),
         ("Wanneer was het laatste overleg?", world.huurders),
     ]
+
+
+def test_the_secretary_calls_off_a_planned_hearing_from_the_case_page(client, world, django_capture_on_commit_callbacks):
+    """The example of a new operation (issue 11): one row in TRANSITIONS, one service, this test."""
+    from django.core import mail
+    from django.urls import reverse
+    from django_fsm import TransitionNotAllowed
+    from viewflow.workflow.models import Task
+
+    from disputes.models import Dispute
+
+    dispute = case_in_state(world, "hearing_scheduled")
+    client.force_login(world.tenant)
+    action = reverse("workflow:case-action", args=[dispute.pk, "hoorzitting-afzeggen"])
+    assert client.get(action).status_code in (403, 404)  # a party never sees the staff pages
+    client.force_login(world.secretary)
+    assert "hoorzitting-afzeggen" in client.get(reverse("workflow:case", args=[dispute.pk])).content.decode()
+    form = {"hoorzitting-afzeggen-expected_version": dispute.version, "hoorzitting-afzeggen-reason": ""}
+    refused = client.post(action, form)  # a reason is required
+    assert refused.status_code == 200 and "verplicht" in refused.content.decode()
+    assert Dispute.objects.get(pk=dispute.pk).state == "hearing_scheduled"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(action, {**form, "hoorzitting-afzeggen-reason": "De voorzitter is ziek"})
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    assert dispute.state == "exchange"
+    assert dispute.events.filter(kind="cancel_hearing", payload__reason="De voorzitter is ziek").count() == 1
+    open_tasks = {t.flow_task.name for t in Task.objects.filter(process__disputeprocess__dispute=dispute,
+                                                                  finished__isnull=True)}
+    assert open_tasks == {"plan_hearing", "choose_written_procedure"}
+    told = [m for m in mail.outbox if "hoorzitting gaat niet door" in m.subject]
+    assert len(told) == 3 and all("De voorzitter is ziek" in m.body for m in told)  # every party member
+    with pytest.raises(TransitionNotAllowed):  # nothing planned any more
+        services.dispute_cancel_hearing(dispute=dispute, actor=world.secretary, reason="nog eens")

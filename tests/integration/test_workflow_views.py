@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

@@ -32,6 +32,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "request_information": {"exchange": "exchange"},
     "schedule_hearing": {"exchange": "hearing_scheduled"},
     "record_hearing": {"hearing_scheduled": "deliberation"},
+    "cancel_hearing": {"hearing_scheduled": "exchange"},
     "skip_hearing": {"exchange": "deliberation"},
     "issue_advice": {"deliberation": "advice_issued"},
     "decide": {"advice_issued": "decided"},
