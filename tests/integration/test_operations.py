@@ -78,7 +78,7 @@ def test_a_question_is_paired_with_its_own_deadline_by_id(world, at):
     ]
 
 
-def test_the_secretary_calls_off_a_planned_hearing_from_the_case_page(client, world, django_capture_on_commit_callbacks):
+def test_the_secretary_calls_off_a_planned_hearing(client, world, django_capture_on_commit_callbacks):
     """The example of a new operation (issue 11): one row in TRANSITIONS, one service, this test."""
     from django.core import mail
     from django.urls import reverse
