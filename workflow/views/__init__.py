@@ -1,0 +1,33 @@
+"""The staff pages under /werk/: worklist, inbox and queue, case page, task pages, case actions.
+
+Thin views: parse a form with explicit fields, make one service call, respond. Cases are loaded
+through ``permissions.get_dispute_for_user_or_404``; state changes only by POST (CSRF). The
+domain's errors are mapped once (``base.domain_error``): Conflict -> 409 page, NotPermitted -> 403
+page, ValidationError -> form errors, a refused transition or operation / DeadlineError -> a
+clear message on the page. Never a 500 for something the user did.
+
+- ``base``: ``StaffView`` (staff only), the error page and the helpers the pages share;
+- ``lists``: the worklist, the inbox and queue, the commission's roster;
+- ``case``: the case page and its generated letters;
+- ``task``: a task's page and taking, assigning or releasing a task;
+- ``case_actions``: an action on the case outside a task (the table is ``workflow.actions``).
+"""
+
+from .base import StaffView, render_error
+from .case import CaseView, LetterView
+from .case_actions import CaseActionView
+from .lists import InboxView, RosterView, WorklistView
+from .task import TaskAssignView, TaskView
+
+__all__ = [
+    "CaseActionView",
+    "CaseView",
+    "InboxView",
+    "LetterView",
+    "RosterView",
+    "StaffView",
+    "TaskAssignView",
+    "TaskView",
+    "WorklistView",
+    "render_error",
+]
