@@ -1,0 +1,408 @@
+"""The verbs a scenario step can ``do``: one handler per verb, ``handler(world, step, actor, what)``,
+each reading its step's keys and making one service call; and ``VERBS``, the table the runner
+reads (verb -> handler, the keys the step may hold, whether ``by`` is required).
+
+A handler changes a case only through ``disputes.services``; ``what`` names the step in messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+
+from .. import clock, permissions, selectors, services
+from ..models import Confidentiality, Dispute, DocumentType, Organisation
+from .expectations import check_expectation
+from .pdfs import make_pdf
+from .schema import (
+    DOCUMENT_KEYS,
+    EXPECT_KEYS,
+    REQUIRED,
+    ScenarioError,
+    boolean,
+    field,
+    parse_date,
+    parse_moment,
+    text,
+)
+from .setup import World
+
+# -- what several verbs read: documents, points, organisations ------------------------------------
+
+
+def _documents(step: dict, what: str, *, with_confidentiality: bool = False) -> list:
+    """The step's ``documents`` as generated PDFs: (type, file) or, for ``upload``, (type, file, confidentiality)."""
+    specs = step.get("documents") or []
+    if not isinstance(specs, list):
+        raise ScenarioError(f"{what}: 'documents' is een lijst van {{type, pages}}")
+    files = []
+    for spec in specs:
+        if not isinstance(spec, dict) or not spec.get("type"):
+            raise ScenarioError(f"{what}: elk document heeft een 'type'")
+        unknown = set(spec) - DOCUMENT_KEYS
+        if unknown:
+            raise ScenarioError(f"{what}: onbekende documentsleutel(s) {', '.join(sorted(unknown))}")
+        doc_type = str(spec["type"])
+        pages = spec.get("pages", 1)
+        try:
+            content = make_pdf(doc_type, pages, _document_title(doc_type))
+        except ValueError as exc:
+            raise ScenarioError(f"{what}: {exc}") from exc
+        uploaded = ContentFile(content, name=spec.get("name") or f"{doc_type}.pdf")
+        if with_confidentiality:
+            files.append((doc_type, uploaded, spec.get("confidentiality") or Confidentiality.PARTIES))
+        elif "confidentiality" in spec:
+            raise ScenarioError(f"{what}: 'confidentiality' kan alleen bij 'upload'")
+        else:
+            files.append((doc_type, uploaded))
+    return files
+
+
+def _point(dispute: Dispute, step: dict, what: str):
+    return services.point_by_key(dispute, str(field(step, "point", what)))
+
+
+def _document_title(doc_type: str) -> str:
+    return str(DocumentType(doc_type).label) if doc_type in DocumentType.values else doc_type
+
+
+def _org_list(w: World, step: dict, key: str, what: str) -> list[Organisation]:
+    keys = field(step, key, what)
+    if not isinstance(keys, list):
+        keys = [keys]
+    return [w.organisation(k, what) for k in keys]
+
+
+# -- the verbs: handler(world, step, actor, what) -------------------------------------------------------
+
+
+def _effort(w: World, step, actor, what):
+    organisation = w.organisation(step["organisation"], what) if step.get("organisation") else None
+    occurred_on = parse_date(step.get("occurred_on"), f"{what} occurred_on") or clock.today()
+    services.effort_record(
+        agreement=w.local_agreement(what),
+        actor=actor,
+        kind=text(step, "kind", what, REQUIRED),
+        occurred_on=occurred_on,
+        summary=text(step, "summary", what),
+        participants=text(step, "participants", what),
+        organisation=organisation,
+    )
+
+
+def _file(w: World, step, actor, what):
+    points = step.get("points") or []
+    if not isinstance(points, list) or any(
+        not isinstance(p, dict) or set(p) - {"key", "title", "position"} for p in points
+    ):
+        raise ScenarioError(f"{what}: 'points' is een lijst van {{key, title, position}}")
+    dispute = services.dispute_file(
+        actor=actor,
+        agreement=w.local_agreement(what),
+        kind=text(step, "kind", what, REQUIRED),
+        applicants=_org_list(w, step, "applicants", what),
+        respondents=_org_list(w, step, "respondents", what),
+        arose_on=parse_date(step.get("arose_on"), f"{what} arose_on"),
+        points=[{k: (str(v) if v is not None else v) for k, v in p.items()} for p in points],
+        title=text(step, "title", what),
+        documents=_documents(step, what),
+    )
+    w.dispute = dispute
+
+
+def _upload(w: World, step, actor, what):
+    dispute = w.case(what)
+    files = _documents(step, what, with_confidentiality=True)
+    if not files:
+        raise ScenarioError(f"{what}: geef ten minste één document")
+    for doc_type, uploaded, confidentiality in files:
+        services.document_upload(
+            dispute=dispute,
+            actor=actor,
+            uploaded=uploaded,
+            doc_type=doc_type,
+            confidentiality=confidentiality,
+        )
+
+
+def _simple(service):
+    def handler(w: World, step, actor, what):
+        service(dispute=w.case(what), actor=actor)
+
+    return handler
+
+
+def _request_remedy(w: World, step, actor, what):
+    services.dispute_request_remedy(
+        dispute=w.case(what),
+        actor=actor,
+        deadline=parse_date(step.get("deadline"), f"{what} deadline"),
+        reason=text(step, "reason", what),
+        documents=_documents(step, what),
+    )
+
+
+def _supply_remedy(w: World, step, actor, what):
+    services.dispute_supply_remedy(
+        dispute=w.case(what), actor=actor, documents=_documents(step, what), note=text(step, "note", what)
+    )
+
+
+def _point_admissibility(w: World, step, actor, what):
+    dispute = w.case(what)
+    reasons = step.get("reasons") or []
+    if not isinstance(reasons, list):
+        reasons = [reasons]
+    services.point_decide_admissibility(
+        point=_point(dispute, step, what),
+        actor=actor,
+        admissible=boolean(step, "admissible", what),
+        reasons=[str(x) for x in reasons],
+        note=text(step, "note", what),
+    )
+
+
+def _assess_efforts(w: World, step, actor, what):
+    services.dispute_assess_efforts(
+        dispute=w.case(what),
+        actor=actor,
+        sufficient=boolean(step, "sufficient", what),
+        reason=text(step, "reason", what),
+    )
+
+
+def _declare_inadmissible(w: World, step, actor, what):
+    reasons = step.get("reasons") or []
+    if not isinstance(reasons, list):
+        reasons = [reasons]
+    services.dispute_declare_inadmissible(
+        dispute=w.case(what),
+        actor=actor,
+        reasons=[str(x) for x in reasons],
+        documents=_documents(step, what),
+    )
+
+
+def _respond(w: World, step, actor, what):
+    positions = step.get("positions")
+    if positions is not None and not isinstance(positions, dict):
+        raise ScenarioError(f"{what}: 'positions' is een mapping punt -> standpunt")
+    services.dispute_respond(
+        dispute=w.case(what),
+        actor=actor,
+        documents=_documents(step, what),
+        positions={str(k): str(v) for k, v in positions.items()} if positions else None,
+    )
+
+
+def _allow_late_response(w: World, step, actor, what):
+    services.dispute_allow_late_response(
+        dispute=w.case(what), actor=actor, organisation=w.organisation(field(step, "party", what), what)
+    )
+
+
+def _request_information(w: World, step, actor, what):
+    services.dispute_request_information(
+        dispute=w.case(what),
+        actor=actor,
+        party=w.organisation(field(step, "party", what), what),
+        question=text(step, "question", what),
+        deadline=parse_date(step.get("deadline"), f"{what} deadline"),
+        documents=_documents(step, what),
+    )
+
+
+def _answer_information(w: World, step, actor, what):
+    """A party answers the oldest open information request put to it (or, with ``party``, the
+    secretary records the answer of that party that came in by post)."""
+    dispute = w.case(what)
+    party = step.get("party")
+    organisations = [w.organisation(party, what).pk] if party else permissions.organisation_ids(actor)
+    requests = selectors.open_information_requests(dispute, organisations)
+    if not requests:
+        raise ValidationError("Er staat geen vraag om inlichtingen open voor deze partij.")
+    services.dispute_answer_information(
+        dispute=dispute, actor=actor, deadline_id=requests[0].deadline.pk,
+        answer=str(step.get("answer", "")), documents=_documents(step, what),
+    )
+
+
+def _reschedule_hearing(w: World, step, actor, what):
+    services.dispute_reschedule_hearing(
+        dispute=w.case(what),
+        actor=actor,
+        hearing_at=parse_moment(field(step, "hearing_at", what), what),
+        place=text(step, "place", what),
+        reason=text(step, "reason", what),
+        documents=_documents(step, what),
+    )
+
+
+def _schedule_hearing(w: World, step, actor, what):
+    services.dispute_schedule_hearing(
+        dispute=w.case(what),
+        actor=actor,
+        hearing_at=parse_moment(field(step, "hearing_at", what), what),
+        place=text(step, "place", what),
+        documents=_documents(step, what),
+    )
+
+
+def _record_hearing(w: World, step, actor, what):
+    services.dispute_record_hearing(dispute=w.case(what), actor=actor, documents=_documents(step, what))
+
+
+def _skip_hearing(w: World, step, actor, what):
+    services.dispute_skip_hearing(dispute=w.case(what), actor=actor, reason=text(step, "reason", what))
+
+
+def _advise_point(w: World, step, actor, what):
+    dispute = w.case(what)
+    services.point_advise(
+        point=_point(dispute, step, what),
+        actor=actor,
+        finding=text(step, "finding", what),
+        recommendation=text(step, "recommendation", what),
+    )
+
+
+def _issue_advice(w: World, step, actor, what):
+    services.dispute_issue_advice(dispute=w.case(what), actor=actor, documents=_documents(step, what))
+
+
+def _decide_point(w: World, step, actor, what):
+    dispute = w.case(what)
+    follow = boolean(step, "follow_advice", what, False)
+    if follow and step.get("decision"):
+        raise ScenarioError(f"{what}: 'follow_advice: true' of 'decision' + 'reason', niet allebei")
+    services.point_decide(
+        point=_point(dispute, step, what),
+        actor=actor,
+        follow_advice=follow,
+        decision=text(step, "decision", what),
+        reason=text(step, "reason", what),
+    )
+
+
+def _draft_decision(w: World, step, actor, what):
+    services.dispute_draft_decision(dispute=w.case(what), actor=actor, documents=_documents(step, what))
+
+
+def _decide(w: World, step, actor, what):
+    services.dispute_decide(dispute=w.case(what), actor=actor, documents=_documents(step, what))
+
+
+def _extend_decision_term(w: World, step, actor, what):
+    weeks = field(step, "weeks", what)
+    if not isinstance(weeks, int) or isinstance(weeks, bool):
+        raise ScenarioError(f"{what}: 'weeks' is een geheel aantal weken")
+    services.dispute_extend_decision_term(
+        dispute=w.case(what),
+        actor=actor,
+        weeks=weeks,
+        reason=text(step, "reason", what),
+        documents=_documents(step, what),
+    )
+
+
+def _withdraw(w: World, step, actor, what):
+    services.dispute_withdraw(
+        dispute=w.case(what),
+        actor=actor,
+        reason=text(step, "reason", what),
+        documents=_documents(step, what),
+    )
+
+
+def _settle(w: World, step, actor, what):
+    services.dispute_settle(
+        dispute=w.case(what), actor=actor, documents=_documents(step, what), note=text(step, "note", what)
+    )
+
+
+def _recuse(w: World, step, actor, what):
+    services.dispute_recuse(dispute=w.case(what), actor=actor, reason=text(step, "reason", what))
+
+
+def _tick(w: World, step, actor, what):
+    done = services.enforce_deadlines()
+    moved = ", ".join(f"{name}: {count}" for name, count in done.items() if count)
+    w.log(f"{what}: termijnbewaking {moved or 'niets te doen'}")
+
+
+def _expect(w: World, step, actor, what):
+    check_expectation(w, what, {k: v for k, v in step.items() if k in EXPECT_KEYS})
+
+
+def _export_dossier(w: World, step, actor, what):
+    """Write the dossier the actor may have, by the web's rule (``services.dossier.require_export``):
+    ``audience`` (``full`` or ``party``) or else the most complete version the actor may export, so a
+    party gets the party version. Nothing is recorded on the case (as ``manage.py export_dossier``)."""
+    from ..dossier import export_dossier as exporter
+    from ..services import dossier as dossier_service
+
+    dispute = w.case(what)
+    audience = step.get("audience")
+    audience = dossier_service.widest_audience(actor, dispute) if audience is None else str(audience)
+    dossier_service.require_export(actor=actor, dispute=dispute, audience=audience)
+    out_dir = w.export_dir or Path(getattr(settings, "VAR_DIR", Path.cwd())) / "dossiers"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = exporter(dispute, out_dir, audience=audience)
+    w.dossier = {
+        "pdf": str(Path(result["pdf"]).resolve()),
+        "zip": str(Path(result["zip"]).resolve()),
+        "pages": int(result["pages"]),
+        "audience": audience,
+    }
+
+
+def _keys(*names: str) -> set[str]:
+    return set(names)
+
+
+#: verb -> (handler, the step keys it reads, whether 'by' is required)
+VERBS: dict[str, tuple[Callable, set[str], bool]] = {
+    "effort": (_effort, _keys("kind", "occurred_on", "summary", "participants", "organisation"), True),
+    "file": (
+        _file,
+        _keys("kind", "applicants", "respondents", "arose_on", "points", "title", "documents"),
+        True,
+    ),
+    "upload": (_upload, _keys("documents"), True),
+    "submit": (_simple(services.dispute_submit), set(), True),
+    "start_review": (_simple(services.dispute_start_review), set(), True),
+    "request_remedy": (_request_remedy, _keys("deadline", "reason", "documents"), True),
+    "supply_remedy": (_supply_remedy, _keys("documents", "note"), True),
+    "lapse_remedy": (_simple(services.dispute_lapse_remedy), set(), True),
+    "point_admissibility": (_point_admissibility, _keys("point", "admissible", "reasons", "note"), True),
+    "pass_admissibility": (_simple(services.dispute_pass_admissibility), set(), True),
+    "assess_efforts": (_assess_efforts, _keys("sufficient", "reason"), True),
+    "accept": (_simple(services.dispute_accept), set(), True),
+    "declare_inadmissible": (_declare_inadmissible, _keys("reasons", "documents"), True),
+    "respond": (_respond, _keys("documents", "positions"), True),
+    "close_responses": (_simple(services.dispute_close_responses), set(), True),
+    "allow_late_response": (_allow_late_response, _keys("party"), True),
+    "request_information": (_request_information, _keys("party", "question", "deadline", "documents"), True),
+    "answer_information": (_answer_information, _keys("party", "answer", "documents"), True),
+    "schedule_hearing": (_schedule_hearing, _keys("hearing_at", "place", "documents"), True),
+    "reschedule_hearing": (_reschedule_hearing, _keys("hearing_at", "place", "reason", "documents"), True),
+    "record_hearing": (_record_hearing, _keys("documents"), True),
+    "skip_hearing": (_skip_hearing, _keys("reason"), True),
+    "advise_point": (_advise_point, _keys("point", "finding", "recommendation"), True),
+    "issue_advice": (_issue_advice, _keys("documents"), True),
+    "decide_point": (_decide_point, _keys("point", "follow_advice", "decision", "reason"), True),
+    "draft_decision": (_draft_decision, _keys("documents"), True),
+    "decide": (_decide, _keys("documents"), True),
+    "extend_decision_term": (_extend_decision_term, _keys("weeks", "reason", "documents"), True),
+    "withdraw": (_withdraw, _keys("reason", "documents"), True),
+    "settle": (_settle, _keys("documents", "note"), True),
+    "close": (_simple(services.dispute_close), set(), True),
+    "recuse": (_recuse, _keys("reason"), True),
+    "export_dossier": (_export_dossier, _keys("audience"), True),
+    "tick": (_tick, set(), False),
+    "expect": (_expect, _keys("state", "points", "deadlines", "case"), False),
+}
