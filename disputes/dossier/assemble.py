@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from ..integrity import file_sha256
 from ..uploads import PdfTooCostly, apply_qpdf_limits, decoded_chunks, hit_qpdf_limit
+from . import frontmatter
 from . import pages as ourpages
 from .archive import write_zip
 from .content import DocEntry, DossierContent, local
@@ -262,7 +263,7 @@ def _front_matter(content: DossierContent) -> tuple[bytes, int, int, dict]:
         state["front"], state["total"] = front_pages, _place_documents(content, front_pages)
         return _document_keys(content), state["total"]
 
-    data, pages, marks = ourpages.render_front_matter(content, place)
+    data, pages, marks = frontmatter.render_front_matter(content, place)
     if pages != state["front"]:
         raise RuntimeError("front matter page count changed after placing the documents")
     return data, pages, state["total"], marks

@@ -1,5 +1,7 @@
-"""Our own pages of the dossier, drawn with reportlab: cover, contents, timeline, dispute points,
-placeholder pages for files that are not PDFs, and the tiny template that carries the stamp font.
+"""Our own pages of the dossier, drawn with reportlab: the kit they share (font, styles, page
+templates, fact tables, page marks), placeholder pages for files that are not PDFs, and the tiny
+template that carries the stamp font. The front matter (cover, contents, timeline, dispute points)
+is built from this kit in ``frontmatter``.
 
 Every page uses one embedded TrueType family (Bitstream Vera, shipped inside reportlab, so the
 output is the same on every machine) and RGB colours only: with the sRGB output intent and the XMP
@@ -11,7 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -27,11 +28,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Flowable,
     Frame,
-    KeepTogether,
-    NextPageTemplate,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -130,7 +128,7 @@ S = {
 }
 
 
-class _Mark(Flowable):
+class Mark(Flowable):
     """Records the page it lands on, so the contents can name it."""
 
     def __init__(self, key: str, marks: dict):
@@ -144,7 +142,7 @@ class _Mark(Flowable):
         self.marks[self.key] = self.canv.getPageNumber()
 
 
-class _Deferred(Flowable):
+class Deferred(Flowable):
     """Text known only when the whole front matter is laid out (page numbers, the page total).
 
     It draws a form XObject that is defined after the last page (reportlab resolves forms at
@@ -190,7 +188,7 @@ class _DocTemplate(BaseDocTemplate):
         self.canv.save()
 
 
-def _doc(buf, content: DossierContent, *, cover: bool) -> BaseDocTemplate:
+def new_doc(buf, content: DossierContent, *, cover: bool) -> BaseDocTemplate:
     doc = _DocTemplate(
         buf, pagesize=A4, invariant=1, initialFontName=FONT, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
         topMargin=24 * mm, bottomMargin=20 * mm, title=f"Dossier {content.case_number}",
@@ -245,7 +243,7 @@ def _table(rows, widths, style=None) -> Table:
     return table
 
 
-def _facts(pairs, label_width=48 * mm, width=None) -> Table:
+def facts(pairs, label_width=48 * mm, width=None) -> Table:
     rows = [
         [Paragraph(esc(label), S["label"]), value if isinstance(value, Flowable) else Paragraph(value, S["body"])]
         for label, value in pairs if value
@@ -257,191 +255,15 @@ def _facts(pairs, label_width=48 * mm, width=None) -> Table:
     ])
 
 
-def _lines(values) -> str:
+def joined_lines(values) -> str:
     return "<br/>".join(esc(v) for v in values) or "-"
-
-
-# -- front matter -------------------------------------------------------------------------------
-def render_front_matter(content: DossierContent, place: Callable[[int], tuple[dict, int]]):
-    """Cover, contents, timeline and points in one layout pass. Returns ``(pdf, pages, marks)``.
-
-    ``place(front_pages)`` is called once the front matter is laid out and returns the start page
-    of every bundle and document (``{"bundle-1": 5, "doc-1-1": 5, ...}``) and the page total;
-    ``marks`` are the pages our own sections landed on.
-    """
-    marks: dict[str, int] = {}
-    deferred: dict[str, _Deferred] = {}
-    buf = io.BytesIO()
-    doc = _doc(buf, content, cover=True)
-
-    def finish(canvas, pages):
-        numbers, total = place(pages)
-        for flowable in deferred.values():
-            if flowable.key == "size":
-                text = _("%(docs)d documenten in %(bundles)d bundels, %(pages)d pagina's") % {
-                    "docs": len(content.documents), "bundles": len(content.bundles), "pages": total}
-            else:
-                text = str(marks.get(flowable.key) or numbers.get(flowable.key) or "")
-            flowable.define(canvas, text)
-
-    doc.finish = finish
-    width = doc.width
-    story: list = [NextPageTemplate("body"), _Mark("cover", marks)]
-
-    # Cover
-    story += [
-        Paragraph(esc(_("Dossier")).upper(), S["kicker"]),
-        Paragraph(esc(content.case_number), S["title"]),
-        Paragraph(esc(content.title or content.kind_label), S["subtitle"]),
-    ]
-    story.append(_facts([
-        (_("Zaaknummer"), esc(content.case_number)),
-        (_("Soort geschil"), esc(content.kind_label)),
-        (_("Prestatieafspraken"), esc(content.agreement)),
-        (_("Verzoeker") if len(content.applicants) == 1 else _("Verzoekers"), _lines(content.applicants)),
-        (_("Verweerder") if len(content.respondents) == 1 else _("Verweerders"), _lines(content.respondents)),
-        (_("Geschil ontstaan op"), esc(content.arose_on)),
-        (_("Ingediend op"), esc(content.submitted_at)),
-        (_("Uitspraak op"), esc(content.decided_at)),
-        (_("Status"), esc(content.state_label)),
-        (_("Uitkomst"), _lines(content.outcome)),
-        (_("Versie"), esc(content.audience_label)),
-        (_("Stand van het dossier"), esc(format_moment(content.dossier_date))),
-        (_("Omvang"), _Deferred("size", deferred, S["body"], align="left")),
-        (_("Zaakversie"), esc(content.case_version)),
-    ], width=width))
-    story.append(Spacer(1, 8 * mm))
-    if content.audience == "full":
-        note = _("Vertrouwelijk. Dit volledige dossier bevat ook stukken en gebeurtenissen die alleen voor de "
-                 "adviescommissie of het ministerie bestemd zijn. Niet verstrekken aan partijen of derden.")
-    else:
-        note = _("Partijversie. Dit dossier bevat de stukken en gebeurtenissen die voor alle partijen zichtbaar "
-                 "zijn; stukken die alleen voor de adviescommissie of het ministerie bestemd zijn, ontbreken.")
-    story.append(Paragraph(esc(note), S["body"]))
-    story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(esc(_(
-        "Elke pagina draagt het zaaknummer en het paginanummer. De bijbehorende ZIP bevat de originele bestanden "
-        "en manifest.json met het SHA-256-controlegetal van elk bestand. Organisaties worden bij naam genoemd, "
-        "natuurlijke personen niet."
-    )), S["note"]))
-    story.append(PageBreak())
-
-    # Contents: plain string cells (no Paragraph parsing: fast for hundreds of documents, and user
-    # text is never interpreted); long titles are shortened to fit, the full name is in the bookmark.
-    story += [Paragraph(esc(_("Inhoudsopgave")), S["h1"]), _Mark("toc", marks)]
-    title_w, type_w, num_w = width - 66 * mm, 50 * mm, 16 * mm
-    rows, styles = [], [
-        ("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 9), ("LEADING", (0, 0), (-1, -1), 11),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK), ("TEXTCOLOR", (1, 0), (1, -1), GREY),
-        ("FONTSIZE", (1, 0), (1, -1), 8), ("LEFTPADDING", (0, 0), (0, -1), 6 * mm),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]
-
-    def entry(text, key, level, kind=""):
-        font, size = (FONT_BOLD, 10) if level == 0 else (FONT, 9)
-        indent = 0 if level == 0 else 6 * mm
-        rows.append([
-            fit(text, font, size, title_w - indent - 4), fit(kind, FONT, 8, type_w - 4),
-            _Deferred(key, deferred, S["toc_num0" if level == 0 else "toc_num"]),
-        ])
-        if level == 0:
-            row = len(rows) - 1
-            styles.extend([("FONTNAME", (0, row), (0, row), FONT_BOLD), ("FONTSIZE", (0, row), (0, row), 10),
-                           ("LEFTPADDING", (0, row), (0, row), 0), ("TOPPADDING", (0, row), (-1, row), 5)])
-
-    entry(_("Voorblad"), "cover", 0)
-    entry(_("Inhoudsopgave"), "toc", 0)
-    entry(_("Tijdlijn"), "timeline", 0)
-    entry(_("Geschilpunten"), "points", 0)
-    for point in content.points:
-        entry(f"{point.number}. {point.title}", f"point-{point.number}", 1)
-    if content.bundles:
-        rows.append([_("Stukken").upper(), _("Soort document"), ""])
-        row = len(rows) - 1
-        styles.extend([("FONTNAME", (0, row), (-1, row), FONT_BOLD), ("TEXTCOLOR", (0, row), (-1, row), GREY),
-                       ("FONTSIZE", (0, row), (-1, row), 8), ("LEFTPADDING", (0, row), (0, row), 0),
-                       ("TOPPADDING", (0, row), (-1, row), 9)])
-    for b_index, bundle in enumerate(content.bundles, 1):
-        entry(bundle.label, f"bundle-{b_index}", 0)
-        for d in bundle.documents:
-            entry(f"{d.number}. {d.title}", f"doc-{b_index}-{d.number}", 1, d.type_label)
-    table = Table(rows, colWidths=[title_w, type_w, num_w], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("LEFTPADDING", (1, 0), (-1, -1), 0), *styles]))
-    story.append(table)
-    story.append(PageBreak())
-
-    # Timeline
-    story += [Paragraph(esc(_("Tijdlijn")), S["h1"]), _Mark("timeline", marks)]
-    if content.audience != "full":
-        story.append(Paragraph(esc(_("Alleen gebeurtenissen die voor alle partijen zichtbaar zijn.")), S["small"]))
-        story.append(Spacer(1, 2 * mm))
-    head = [Paragraph(esc(h), S["cell_head"]) for h in (_("Datum"), _("Gebeurtenis"), _("Door"), _("Toelichting"))]
-    rows = [head] + [
-        [Paragraph(esc(format_moment(e.at)), S["cell"]), Paragraph(esc(e.label), S["cell_bold"]),
-         Paragraph(esc(e.by), S["cell"]), Paragraph(esc(e.detail), S["cell"])]
-        for e in content.events
-    ]
-    timeline = Table(rows, colWidths=[21 * mm, 40 * mm, 50 * mm, width - 111 * mm], repeatRows=1, hAlign="LEFT")
-    timeline.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("BACKGROUND", (0, 0), (-1, 0), BLUE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SHADE]),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]))
-    story.append(timeline)
-    story.append(PageBreak())
-
-    # Points
-    story += [Paragraph(esc(_("Geschilpunten")), S["h1"]), _Mark("points", marks)]
-    if not content.points:
-        story.append(Paragraph(esc(_("Geen geschilpunten.")), S["body"]))
-    for point in content.points:
-        block = [
-            CondPageBreak(40 * mm),
-            Paragraph(esc(f"{_('Geschilpunt')} {point.number}. {point.title}"), S["h2"]),
-            _Mark(f"point-{point.number}", marks),
-        ]
-        block.append(Paragraph(esc(_("Standpunten")), S["h3"]))
-        if point.positions:
-            block.append(_facts([(p.organisation, esc(p.text)) for p in point.positions], label_width=62 * mm,
-                                width=width))
-        else:
-            block.append(Paragraph(esc(_("Geen standpunten vastgelegd.")), S["small"]))
-        block.append(Paragraph(esc(_("Ontvankelijkheid")), S["h3"]))
-        block.append(_facts([
-            (_("Oordeel"), esc(point.admissibility)),
-            (_("Redenen"), _lines(point.reasons) if point.reasons else ""),
-            (_("Toelichting"), esc(point.admissibility_note)),
-        ], width=width))
-        block.append(Paragraph(esc(_("Advies van de adviescommissie")), S["h3"]))
-        block.append(_facts([
-            (_("Bevinding"), esc(point.advice_finding or _("Niet (of nog niet) beschikbaar"))),
-            (_("Aanbeveling"), esc(point.advice_recommendation)),
-        ], width=width))
-        block.append(Paragraph(esc(_("Beslissing van de Minister")), S["h3"]))
-        follows = {True: _("Ja"), False: _("Nee, zie motivering")}.get(point.decision_follows_advice, "")
-        block.append(_facts([
-            (_("Beslissing"), esc(point.decision_finding or _("Niet (of nog niet) beschikbaar"))),
-            (_("Volgt het advies"), esc(follows)),
-            (_("Motivering"), esc(point.decision_reason)),
-        ], width=width))
-        story.append(KeepTogether(block[:4]))
-        story.extend(block[4:])
-
-    doc.build(story)
-    data = buf.getvalue()
-    return data, doc.page, marks
 
 
 # -- placeholders -------------------------------------------------------------------------------
 def render_placeholders(content: DossierContent, entries: list[DocEntry]) -> bytes:
     """One page per file that cannot be shown as PDF pages: what it is and where the original is."""
     buf = io.BytesIO()
-    doc = _doc(buf, content, cover=False)
+    doc = new_doc(buf, content, cover=False)
     story: list = []
     for i, d in enumerate(entries):
         if i:
@@ -451,7 +273,7 @@ def render_placeholders(content: DossierContent, entries: list[DocEntry]) -> byt
             Paragraph(esc(_("Bestand niet als PDF opgenomen")), S["h1"]),
             Paragraph(esc(d.placeholder_reason), S["body"]),
             Spacer(1, 5 * mm),
-            _facts([
+            facts([
                 (_("Document"), esc(d.title)),
                 (_("Soort document"), esc(d.type_label)),
                 (_("Ingediend door"), esc(d.uploader)),
@@ -479,4 +301,3 @@ def render_stamp_template(text: str) -> bytes:
     canvas.showPage()
     canvas.save()
     return buf.getvalue()
-
