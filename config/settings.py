@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "disputes",
+    "simple_history",
+    "disputes.history",  # who changed organisations, memberships, staff roles (docs/audit.md, ADR 0015)
     "workflow",
 ]
 
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # the acting user of a history row (disputes/history)
     "disputes.access_log.AccessLogMiddleware",  # records 403, 404 on case addresses, 429 (docs/audit.md)
     "disputes.twofactor.StaffTwoFactorMiddleware",
     "disputes.auth.UploadRateLimitMiddleware",

@@ -1,11 +1,13 @@
 """Admin for reference data: organisations, memberships, agreements (Dutch labels).
 
-Cases, the effort log, the audit trail and the security access log are read-only here: every change
-to a case goes through the services, which write the audit trail, and no log can ever be edited.
+Cases, the effort log, the audit trail, the security access log and the history of who may see what
+(organisations, memberships, users and their roles) are read-only here: every change to a case goes
+through the services, which write the audit trail, and no log or history can ever be edited.
 The workflow's processes and tasks are read-only as well (``workflow/admin.py``).
 """
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessLogEntry, Dispute, DisputeEvent, EffortEntry, LocalAgreement, Membership, Organisation
@@ -80,3 +82,64 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     list_select_related = ["actor"]
     show_full_result_count = False  # no COUNT(*) over a large table on every page
+
+
+# -- the history of who may see what (disputes/history, docs/audit.md) -------------------------------------------
+
+#: simple_history's own labels for ``history_type`` are English and it ships no Dutch.
+HISTORY_TYPES = {"+": _("toegevoegd"), "~": _("gewijzigd"), "-": _("verwijderd")}
+
+
+class HistoryTypeFilter(admin.SimpleListFilter):
+    title = _("wijziging")
+    parameter_name = "wijziging"
+
+    def lookups(self, request, model_admin):
+        return [("+", HISTORY_TYPES["+"]), ("~", HISTORY_TYPES["~"]), ("-", HISTORY_TYPES["-"])]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(history_type=self.value()) if self.value() in HISTORY_TYPES else queryset
+
+
+class HistoryAdmin(ReadOnlyAdmin):
+    """One version per row: the fields after the change, what kind of change, who, when and via what."""
+
+    list_filter = [HistoryTypeFilter]
+    date_hierarchy = "history_date"
+    list_select_related = ["history_user"]
+    show_full_result_count = False
+
+    def get_list_display(self, request):
+        return ["history_date", "change", *self.tracked, "history_user", "history_via"]
+
+    @admin.display(description=_("wijziging"), ordering="history_type")
+    def change(self, obj):
+        return HISTORY_TYPES.get(obj.history_type, obj.history_type)
+
+
+@admin.register(Organisation.history.model)
+class OrganisationHistoryAdmin(HistoryAdmin):
+    tracked = ["name", "kind", "email"]
+    search_fields = ["name"]
+
+
+@admin.register(Membership.history.model)
+class MembershipHistoryAdmin(HistoryAdmin):
+    tracked = ["user", "organisation"]
+    list_select_related = ["history_user", "user", "organisation"]
+    search_fields = ["user__username", "organisation__name"]
+
+
+@admin.register(get_user_model().history.model)
+class UserHistoryAdmin(HistoryAdmin):
+    """A user's flags and groups (staff roles, commission seats) as they were after each change."""
+
+    tracked = ["username", "is_active", "is_staff", "is_superuser", "roles"]
+    search_fields = ["username"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("historicaluser_groups_set__group")
+
+    @admin.display(description=_("groepen na de wijziging"))
+    def roles(self, obj):
+        return ", ".join(sorted(row.group.name for row in obj.historicaluser_groups_set.all() if row.group))
