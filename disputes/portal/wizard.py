@@ -4,9 +4,15 @@ Steps: (1) kind, (2) agreement and parties, (3) date and short description, (4) 
 the applicant's positions, (5) the effort log of the agreement, (6) documents, (7) review with the
 pre-checks, (8) submit and confirmation. The draft exists from step 2 on (it needs an agreement);
 step 1 of a new filing only carries the chosen kind to step 2 in the address.
-Each view: parse the form, make one service call, redirect; errors are shown on the page.
+Each view: parse the form, make one service call, redirect; errors are shown on the page. The form
+checks the input's shape, the draft service (disputes/services/drafts.py) the rules; ``common.run``
+puts a service's errors on the form. The pages on a draft that are one form and one service call
+(kind, agreement, parties, date) are entries of ``FORM_STEPS``, served by one view (``form_step_view``).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -153,7 +159,7 @@ def _saved(request, dispute, step):
     return redirect(next_url(dispute, step))
 
 
-# -- step 1: kind -----------------------------------------------------------------------------------------------
+# -- a new filing before the draft exists: step 1 (kind) -------------------------------------------------------------
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -168,25 +174,7 @@ def new_kind(request):
     return _page(request, "portal/wizard/kind.html", None, "kind", {"form": form, "errors": error_summary(form)})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def draft_kind(request, pk):
-    dispute, response = _load_draft(request, pk)
-    if response:
-        return response
-    form = forms.KindForm(request.POST or None, initial={"kind": dispute.kind, **_version(dispute)})
-    if request.method == "POST" and form.is_valid():
-        outcome = run(request, form, lambda: drafts.draft_update(
-            dispute=dispute, actor=request.user, kind=form.cleaned_data["kind"],
-            expected_version=form.cleaned_data["expected_version"]))
-        if outcome.response:
-            return outcome.response
-        if outcome.ok:
-            return _saved(request, dispute, "kind")
-    return _page(request, "portal/wizard/kind.html", dispute, "kind", {"form": form, "errors": error_summary(form)})
-
-
-# -- step 2: agreement and parties ------------------------------------------------------------------------------
+# -- a new filing: step 2 (agreement, then parties; saving creates the draft) ----------------------------------------
 
 def _new_kind_or_none(request):
     kind = request.GET.get("soort")
@@ -248,89 +236,138 @@ def new_parties(request):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def draft_agreement(request, pk):
-    dispute, response = _load_draft(request, pk)
-    if response:
-        return response
-    agreements = common.agreements_for(request.user)
-    form = forms.AgreementForm(request.POST or None, agreements=agreements,
-                               initial={"agreement": dispute.agreement_id, **_version(dispute)})
-    if request.method == "POST" and form.is_valid():
-        outcome = run(request, form, lambda: drafts.draft_update(
-            dispute=dispute, actor=request.user, agreement=form.cleaned_data["agreement"],
-            expected_version=form.cleaned_data["expected_version"]))
-        if outcome.response:
-            return outcome.response
-        if outcome.ok:
-            messages.success(request, _("Opgeslagen. Kies nu de partijen bij deze prestatieafspraken."))
-            return redirect("portal:draft-parties", dispute.pk)
-    return _page(request, "portal/wizard/agreement.html", dispute, "parties", {
-        "form": form, "errors": error_summary(form), "method": "post",
-        "prev_url": reverse("portal:draft-parties", args=[dispute.pk]),
-    })
+# -- steps 1-3 on the draft: one form, one service call, from the registry -------------------------------------------
+
+class StepPage:
+    """What a step's hooks may read: the draft, the user and (once per request) their applicant organisations."""
+
+    def __init__(self, user, dispute: Dispute):
+        self.user, self.dispute = user, dispute
+
+    @cached_property
+    def own_ids(self) -> set:
+        return permissions.party_organisations(self.user, self.dispute, PartyRole.APPLICANT)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def draft_parties(request, pk):
-    dispute, response = _load_draft(request, pk)
-    if response:
-        return response
-    agreement = dispute.agreement
-    own_ids = permissions.party_organisations(request.user, dispute, PartyRole.APPLICANT)
-    own = Organisation.objects.filter(pk__in=own_ids).order_by("name")
-    queryset = Organisation.objects.filter(pk__in=agreement.party_ids() - own_ids).order_by("name")
-    parties = common.parties_by_role(dispute)
-    initial = {
-        "co_applicants": [p.organisation_id for p in parties["applicant"] if p.organisation_id not in own_ids],
-        "respondents": [p.organisation_id for p in parties["respondent"]],
-        **_version(dispute),
-    }
-    form = forms.PartiesForm(request.POST or None, organisations=queryset, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        outcome = run(request, form, lambda: drafts.draft_update(
-            dispute=dispute, actor=request.user, co_applicants=list(form.cleaned_data["co_applicants"]),
-            respondents=list(form.cleaned_data["respondents"]),
-            expected_version=form.cleaned_data["expected_version"]))
-        if outcome.response:
-            return outcome.response
-        if outcome.ok:
-            return _saved(request, dispute, "parties")
-    return _page(request, "portal/wizard/parties.html", dispute, "parties", {
-        "form": form, "errors": error_summary(form), "agreement": agreement, "own": ", ".join(o.name for o in own),
-        "kind": dispute.kind, "change_agreement_url": reverse("portal:draft-agreement", args=[dispute.pk]),
-    })
+def _nothing(page: StepPage) -> dict:
+    return {}
 
 
-# -- step 3: date and description -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FormStep:
+    """A page of the wizard on a draft that is one form and one service call (``form_step_view``).
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def draft_date(request, pk):
-    dispute, response = _load_draft(request, pk)
-    if response:
-        return response
-    initial = {"arose_on": dispute.arose_on.strftime("%d-%m-%Y") if dispute.arose_on else "",
-               "title": dispute.title, **_version(dispute)}
-    form = forms.DateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        outcome = run(request, form, lambda: drafts.draft_update(
-            dispute=dispute, actor=request.user, arose_on=form.cleaned_data["arose_on"],
-            title=form.cleaned_data["title"], expected_version=form.cleaned_data["expected_version"]))
-        if outcome.response:
-            return outcome.response
-        if outcome.ok:
-            return _saved(request, dispute, "date")
-    term = None
-    if dispute.arose_on:
-        term = admissibility.filing_term(dispute.arose_on, rule_set_on(clock.today()))
-    return _page(request, "portal/wizard/date.html", dispute, "date",
-                 {"form": form, "errors": error_summary(form), "term": term})
+    The form's cleaned data, without ``expected_version``, are the service's keyword arguments, so a form's
+    fields are named like its service's arguments. Hooks take a ``StepPage`` and return a dict.
+    """
+
+    nav: str  #: the step of the progress bar (``STEPS``) the page belongs to
+    template: str
+    form_class: type
+    service: Callable  #: a draft service: ``service(dispute=, actor=, expected_version=, **cleaned_data)``
+    initial: Callable[[StepPage], dict]
+    form_kwargs: Callable[[StepPage], dict] = _nothing
+    context: Callable[[StepPage], dict] = _nothing
+    #: where the page goes after saving; empty: "Alleen opslaan" stays, "Opslaan en verder" goes to the next step
+    next: str = ""
+    saved: str = gettext_lazy("Opgeslagen.")
+
+
+def _parties_initial(page: StepPage) -> dict:
+    parties = common.parties_by_role(page.dispute)
+    return {"co_applicants": [p.organisation_id for p in parties["applicant"] if p.organisation_id not in page.own_ids],
+            "respondents": [p.organisation_id for p in parties["respondent"]]}
+
+
+def _parties_context(page: StepPage) -> dict:
+    own = Organisation.objects.filter(pk__in=page.own_ids).order_by("name")
+    return {"agreement": page.dispute.agreement, "own": ", ".join(o.name for o in own), "kind": page.dispute.kind,
+            "change_agreement_url": reverse("portal:draft-agreement", args=[page.dispute.pk])}
+
+
+def _date_context(page: StepPage) -> dict:
+    arose_on = page.dispute.arose_on
+    return {"term": admissibility.filing_term(arose_on, rule_set_on(clock.today())) if arose_on else None}
+
+
+#: The registry of the form pages on a draft (URL name ``portal:draft-<name>``, view ``draft_<name>``).
+FORM_STEPS = {
+    "kind": FormStep(
+        nav="kind", template="portal/wizard/kind.html", form_class=forms.KindForm, service=drafts.draft_set_kind,
+        initial=lambda page: {"kind": page.dispute.kind},
+    ),
+    "agreement": FormStep(
+        nav="parties", template="portal/wizard/agreement.html", form_class=forms.AgreementForm,
+        service=drafts.draft_set_agreement,
+        initial=lambda page: {"agreement": page.dispute.agreement_id},
+        form_kwargs=lambda page: {"agreements": common.agreements_for(page.user)},
+        context=lambda page: {"method": "post", "prev_url": reverse("portal:draft-parties", args=[page.dispute.pk])},
+        next="portal:draft-parties", saved=gettext_lazy("Opgeslagen. Kies nu de partijen bij deze prestatieafspraken."),
+    ),
+    "parties": FormStep(
+        nav="parties", template="portal/wizard/parties.html", form_class=forms.PartiesForm,
+        service=drafts.draft_set_parties, initial=_parties_initial, context=_parties_context,
+        form_kwargs=lambda page: {"organisations": Organisation.objects.filter(
+            pk__in=page.dispute.agreement.party_ids() - page.own_ids).order_by("name")},
+    ),
+    "date": FormStep(
+        nav="date", template="portal/wizard/date.html", form_class=forms.DateForm,
+        service=drafts.draft_set_date_and_title, context=_date_context,
+        initial=lambda page: {"arose_on": f"{page.dispute.arose_on:%d-%m-%Y}" if page.dispute.arose_on else "",
+                              "title": page.dispute.title},
+    ),
+}
+
+
+def form_step_view(name: str):
+    """The view of ``FORM_STEPS[name]``: the form with the draft's data; a valid POST makes the one service call
+    and goes on, a refused one shows the form with the errors."""
+    step = FORM_STEPS[name]
+
+    def view(request, pk):
+        dispute, response = _load_draft(request, pk)
+        if response:
+            return response
+        page = StepPage(request.user, dispute)
+        form = step.form_class(request.POST or None, initial={**step.initial(page), **_version(dispute)},
+                               **step.form_kwargs(page))
+        if request.method == "POST" and form.is_valid():
+            arguments = dict(form.cleaned_data)
+            expected_version = arguments.pop("expected_version")
+            outcome = run(request, form, lambda: step.service(
+                dispute=dispute, actor=request.user, expected_version=expected_version, **arguments))
+            if outcome.response:
+                return outcome.response
+            if outcome.ok:
+                if step.next:
+                    messages.success(request, step.saved)
+                    return redirect(step.next, dispute.pk)
+                return _saved(request, dispute, step.nav)
+        return _page(request, step.template, dispute, step.nav,
+                     {"form": form, "errors": error_summary(form), **step.context(page)})
+
+    view.__name__ = view.__qualname__ = f"draft_{name}"
+    view.__doc__ = f"Wizard page '{name}' on a draft (``FORM_STEPS``)."
+    return login_required(require_http_methods(["GET", "POST"])(view))
+
+
+draft_kind = form_step_view("kind")
+draft_agreement = form_step_view("agreement")
+draft_parties = form_step_view("parties")
+draft_date = form_step_view("date")
 
 
 # -- step 4: dispute points -------------------------------------------------------------------------------------
+
+def _points_saved(request, dispute, *, removed: bool):
+    if removed:
+        messages.success(request, _("Het geschilpunt is verwijderd; de andere zijn opnieuw genummerd."))
+        return redirect(request.path + "#points")
+    if request.POST.get("action") == "add":
+        messages.success(request, _("Opgeslagen. U kunt nu nog een geschilpunt toevoegen."))
+        return redirect(request.path + "#nieuw-geschilpunt")
+    return _saved(request, dispute, "points")
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -351,42 +388,15 @@ def draft_points(request, pk):
         formset = forms.PointFormSet(request.POST, prefix="points")
         remove = request.POST.get("remove") or ""
         if formset.is_valid() and version_form.is_valid():
-            specs = [
-                {"id": f.cleaned_data.get("point_id"), "title": f.cleaned_data.get("title", ""),
-                 "position": f.cleaned_data.get("position", "")}
-                for f in formset.forms
-            ]
-
-            def call():
-                try:
-                    return drafts.draft_points_save(
-                        dispute=dispute, actor=request.user, points=specs, remove=[remove] if remove else [],
-                        expected_version=version_form.cleaned_data["expected_version"])
-                except ValidationError as exc:
-                    if not hasattr(exc, "error_dict"):
-                        raise
-                    rest = {}
-                    for key, errors in exc.message_dict.items():
-                        parts = key.split("-")
-                        if len(parts) == 3 and parts[0] == "points" and parts[1].isdigit() \
-                                and int(parts[1]) < len(formset.forms):
-                            formset.forms[int(parts[1])].add_error(parts[2], errors)
-                            formset.forms[int(parts[1])].mark_errors()
-                        else:
-                            rest[key] = errors
-                    raise ValidationError(rest or _("Controleer de geschilpunten.")) from exc
-
-            outcome = run(request, version_form, call)
+            points = [{"id": f.cleaned_data.get("point_id"), "title": f.cleaned_data.get("title", ""),
+                       "position": f.cleaned_data.get("position", "")} for f in formset.forms]
+            outcome = run(request, version_form, lambda: drafts.draft_points_save(
+                dispute=dispute, actor=request.user, points=points, remove=[remove] if remove else [],
+                expected_version=version_form.cleaned_data["expected_version"]))
             if outcome.response:
                 return outcome.response
             if outcome.ok:
-                if remove:
-                    messages.success(request, _("Het geschilpunt is verwijderd; de andere zijn opnieuw genummerd."))
-                    return redirect(request.path + "#points")
-                if request.POST.get("action") == "add":
-                    messages.success(request, _("Opgeslagen. U kunt nu nog een geschilpunt toevoegen."))
-                    return redirect(request.path + "#nieuw-geschilpunt")
-                return _saved(request, dispute, "points")
+                return _points_saved(request, dispute, removed=bool(remove))
     else:
         formset = forms.PointFormSet(initial=initial, prefix="points")
     return _page(request, "portal/wizard/points.html", dispute, "points", {

@@ -1,7 +1,11 @@
 """Editing a draft before it is filed, and documents on effort-log entries.
 
 A draft (``state == "draft"``) is prepared step by step in the party portal: kind, agreement and
-parties, the date the dispute arose, the dispute points with the applicant's position, documents.
+parties, the date the dispute arose, the dispute points with the applicant's position, documents;
+each step has its service here (``draft_set_kind``, ``draft_set_agreement``, ``draft_set_parties``,
+``draft_set_date_and_title``, ``draft_points_save``, ``draft_add_document``). The services take clean
+data: the portal's forms check the input's shape (required, length, NUL bytes, date format); the
+services check the rules (who, when, which organisations and points belong to the case).
 Every function here is a service: atomic (``@service``, which also removes files stored by a
 failing call), keyword-only, and takes the acting user. The draft services lock the case, check
 that the actor is a member of an applicant organisation and that the case is still a draft, record
@@ -70,15 +74,6 @@ EFFORT_DOCUMENT_TYPES = tuple(t for t in FILING_DOCUMENT_TYPES if t not in (Docu
 DRAFT_EVENT_KINDS = ("draft_updated", "draft_points_changed", "document_withdrawn")
 
 
-class _Unchanged:
-    def __repr__(self) -> str:
-        return "UNCHANGED"
-
-
-#: Default of the optional arguments of ``draft_update``: "leave this as it is".
-UNCHANGED = _Unchanged()
-
-
 # -- shared checks ----------------------------------------------------------------------------------------------
 
 def _lock_draft(dispute: Dispute, actor, expected_version: int | None) -> Dispute:
@@ -93,115 +88,102 @@ def _lock_draft(dispute: Dispute, actor, expected_version: int | None) -> Disput
     return dispute
 
 
-def _clean_text(value: str, *, field: str, max_length: int, errors: dict, required: bool = False,
-                required_message: str = "") -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        errors[field] = _("Deze tekst bevat een ongeldig teken.")
-    elif len(value) > max_length:
-        errors[field] = _("Deze tekst is te lang (ten hoogste %(max)d tekens).") % {"max": max_length}
-    elif required and not value:
-        errors[field] = required_message or _("Dit veld is verplicht.")
-    return value
+# -- the wizard's steps on the draft: kind, agreement, parties, date and title ---------------------------------
+#
+# One service per step of the wizard (disputes/portal/wizard.py). Each takes clean data (the form checked its
+# shape: required, length, NUL bytes, date format) and checks the rules; each records one ``draft_updated``
+# event naming the fields that changed (none when the page was saved unchanged) and bumps the version.
+
+def _record_update(dispute: Dispute, actor, values: dict, *, parties_changed: bool = False) -> None:
+    """Set ``values`` on the locked draft, save those that changed and record ``draft_updated``."""
+    changed = [name for name, value in values.items() if getattr(dispute, name) != value]
+    for name in changed:
+        setattr(dispute, name, values[name])
+    change(
+        dispute, actor=actor, kind="draft_updated", payload={"fields": changed + ["parties"] * parties_changed},
+        organisation=permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT),
+        already_set=tuple(changed),
+    )
 
 
-# -- kind, agreement, parties, date, title ----------------------------------------------------------------------
+def _set_parties(dispute: Dispute, agreement: LocalAgreement, applicant_ids: set, respondent_ids: set) -> bool:
+    """Make the draft's parties these applicants and respondents; True when that changed anything.
+
+    The rule: no organisation on both sides, and every party takes part in the overleg of ``agreement``.
+    """
+    if applicant_ids & respondent_ids:
+        raise ValidationError({"respondents": _("Een organisatie kan niet zowel verzoeker als verweerder zijn.")})
+    if (applicant_ids | respondent_ids) - agreement.party_ids():
+        raise ValidationError(
+            {"respondents": _("Alle partijen moeten deelnemen aan het overleg over deze prestatieafspraken.")}
+        )
+    wanted = {pk: PartyRole.APPLICANT for pk in applicant_ids}
+    wanted.update({pk: PartyRole.RESPONDENT for pk in respondent_ids})
+    have = {p.organisation_id: p for p in dispute.parties.all()}
+    if {pk: p.role for pk, p in have.items()} == wanted:
+        return False
+    DisputeParty.objects.filter(dispute=dispute).exclude(organisation_id__in=list(wanted)).delete()
+    for pk, role in wanted.items():
+        party = have.get(pk)
+        if party is None:
+            DisputeParty.objects.create(dispute=dispute, organisation_id=pk, role=role)
+        elif party.role != role:
+            party.role = role
+            party.save(update_fields=["role"])
+    return True
+
 
 @service
-def draft_update(
-    *,
-    dispute: Dispute,
-    actor,
-    expected_version: int | None = None,
-    kind=UNCHANGED,
-    agreement=UNCHANGED,
-    co_applicants=UNCHANGED,
-    respondents=UNCHANGED,
-    arose_on=UNCHANGED,
-    title=UNCHANGED,
-) -> Dispute:
-    """Change what the draft says about itself; every argument left ``UNCHANGED`` stays as it is.
-
-    The applicant organisation(s) the actor is a member of stay applicants; ``co_applicants`` are the
-    other organisations filing jointly. Changing the agreement without naming new parties keeps only
-    the actor's own organisation (the other parties belonged to the old overleg).
-    """
+def draft_set_kind(*, dispute: Dispute, actor, kind: str, expected_version: int | None = None) -> Dispute:
+    """Step 1: what the dispute is about, totstandkoming or nakoming."""
     dispute = _lock_draft(dispute, actor, expected_version)
-    errors: dict[str, str] = {}
-    changed: list[str] = []
+    if kind not in DisputeKind.values:
+        raise ValidationError({"kind": _("Kies totstandkoming of nakoming.")})
+    _record_update(dispute, actor, {"kind": kind})
+    return dispute
 
-    if kind is not UNCHANGED:
-        if kind not in DisputeKind.values:
-            errors["kind"] = _("Kies totstandkoming of nakoming.")
-        elif kind != dispute.kind:
-            dispute.kind = kind
-            changed.append("kind")
 
-    target = dispute.agreement if agreement is UNCHANGED else agreement
+@service
+def draft_set_agreement(*, dispute: Dispute, actor, agreement: LocalAgreement,
+                        expected_version: int | None = None) -> Dispute:
+    """Step 2a: the prestatieafspraken the dispute is about; the actor's organisation must take part in its
+    overleg. A different agreement keeps only the actor's own organisation(s) as parties (the others belonged
+    to the old overleg); the parties step names them again."""
+    dispute = _lock_draft(dispute, actor, expected_version)
+    if agreement.pk == dispute.agreement_id:
+        _record_update(dispute, actor, {})
+        return dispute
     own_ids = permissions.party_organisations(actor, dispute, PartyRole.APPLICANT)
-    if agreement is not UNCHANGED and agreement.pk != dispute.agreement_id:
-        if not own_ids & agreement.party_ids():
-            errors["agreement"] = _("Uw organisatie neemt niet deel aan het overleg over deze prestatieafspraken.")
-        else:
-            dispute.agreement = agreement
-            changed.append("agreement")
-            if co_applicants is UNCHANGED:
-                co_applicants = []
-            if respondents is UNCHANGED:
-                respondents = []
+    if not own_ids & agreement.party_ids():
+        raise ValidationError(
+            {"agreement": _("Uw organisatie neemt niet deel aan het overleg over deze prestatieafspraken.")}
+        )
+    parties_changed = _set_parties(dispute, agreement, set(own_ids), set())
+    _record_update(dispute, actor, {"agreement": agreement}, parties_changed=parties_changed)
+    return dispute
 
-    if co_applicants is not UNCHANGED or respondents is not UNCHANGED:
-        current = list(dispute.parties.all())
-        if co_applicants is UNCHANGED:
-            applicant_ids = {p.organisation_id for p in current if p.role == PartyRole.APPLICANT}
-        else:
-            applicant_ids = set(own_ids) | {o.pk for o in co_applicants}
-        if respondents is UNCHANGED:
-            respondent_ids = {p.organisation_id for p in current if p.role == PartyRole.RESPONDENT}
-        else:
-            respondent_ids = {o.pk for o in respondents}
-        if applicant_ids & respondent_ids:
-            errors["respondents"] = _("Een organisatie kan niet zowel verzoeker als verweerder zijn.")
-        elif (applicant_ids | respondent_ids) - target.party_ids():
-            errors["respondents"] = _("Alle partijen moeten deelnemen aan het overleg over deze prestatieafspraken.")
-        else:
-            wanted = {pk: PartyRole.APPLICANT for pk in applicant_ids}
-            wanted.update({pk: PartyRole.RESPONDENT for pk in respondent_ids})
-            have = {p.organisation_id: p for p in current}
-            if {pk: p.role for pk, p in have.items()} != wanted:
-                changed.append("parties")
-            if not errors:
-                DisputeParty.objects.filter(dispute=dispute).exclude(organisation_id__in=list(wanted)).delete()
-                for pk, role in wanted.items():
-                    party = have.get(pk)
-                    if party is None:
-                        DisputeParty.objects.create(dispute=dispute, organisation_id=pk, role=role)
-                    elif party.role != role:
-                        party.role = role
-                        party.save(update_fields=["role"])
 
-    if arose_on is not UNCHANGED:
-        if arose_on is not None and not isinstance(arose_on, date):
-            errors["arose_on"] = _("Vul een geldige datum in.")
-        elif arose_on is not None and arose_on > clock.today():
-            errors["arose_on"] = _("De datum waarop het geschil ontstond mag niet in de toekomst liggen.")
-        elif arose_on != dispute.arose_on:
-            dispute.arose_on = arose_on
-            changed.append("arose_on")
+@service
+def draft_set_parties(*, dispute: Dispute, actor, co_applicants, respondents,
+                      expected_version: int | None = None) -> Dispute:
+    """Step 2b: the parties. The applicant organisation(s) the actor is a member of stay applicants;
+    ``co_applicants`` are the other organisations filing jointly, ``respondents`` those it is filed against."""
+    dispute = _lock_draft(dispute, actor, expected_version)
+    applicant_ids = set(permissions.party_organisations(actor, dispute, PartyRole.APPLICANT))
+    applicant_ids |= {o.pk for o in co_applicants}
+    parties_changed = _set_parties(dispute, dispute.agreement, applicant_ids, {o.pk for o in respondents})
+    _record_update(dispute, actor, {}, parties_changed=parties_changed)
+    return dispute
 
-    if title is not UNCHANGED:
-        title = _clean_text(title, field="title", max_length=200, errors=errors)
-        if "title" not in errors and title != dispute.title:
-            dispute.title = title
-            changed.append("title")
 
-    if errors:
-        raise ValidationError(errors)
-    change(
-        dispute, actor=actor, kind="draft_updated", payload={"fields": changed},
-        organisation=permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT),
-        already_set=tuple(f for f in changed if f in ("kind", "agreement", "arose_on", "title")),
-    )
+@service
+def draft_set_date_and_title(*, dispute: Dispute, actor, arose_on: date | None, title: str,
+                             expected_version: int | None = None) -> Dispute:
+    """Step 3: the date the dispute arose (not in the future) and its short description."""
+    dispute = _lock_draft(dispute, actor, expected_version)
+    if arose_on is not None and arose_on > clock.today():
+        raise ValidationError({"arose_on": _("De datum waarop het geschil ontstond mag niet in de toekomst liggen.")})
+    _record_update(dispute, actor, {"arose_on": arose_on, "title": title})
     return dispute
 
 
@@ -251,12 +233,6 @@ def draft_point_add(*, dispute: Dispute, actor, title: str, position: str = "",
                     expected_version: int | None = None) -> DisputePoint:
     """Add a dispute point at the end, with the applicant's position on it."""
     dispute = _lock_draft(dispute, actor, expected_version)
-    errors: dict[str, str] = {}
-    title = _clean_text(title, field="title", max_length=300, errors=errors, required=True,
-                        required_message=_("Beschrijf het geschilpunt."))
-    position = _clean_text(position, field="position", max_length=20000, errors=errors)
-    if errors:
-        raise ValidationError(errors)
     taken = set(dispute.points.values_list("key", flat=True))
     point = DisputePoint.objects.create(
         dispute=dispute, number=len(taken) + 1, key=_free_key(dispute, taken), title=title
@@ -273,13 +249,6 @@ def draft_point_update(*, point: DisputePoint, actor, title: str, position: str 
     """Change a point's description (and, when given, the applicant's position on it)."""
     dispute = _lock_draft(point.dispute, actor, expected_version)
     point = _point_of(dispute, point)
-    errors: dict[str, str] = {}
-    title = _clean_text(title, field="title", max_length=300, errors=errors, required=True,
-                        required_message=_("Beschrijf het geschilpunt of verwijder het."))
-    if position is not None:
-        position = _clean_text(position, field="position", max_length=20000, errors=errors)
-    if errors:
-        raise ValidationError(errors)
     point.title = title
     point.save(update_fields=["title"])
     if position is not None:
@@ -293,10 +262,6 @@ def draft_set_position(*, point: DisputePoint, actor, text: str, expected_versio
     """Set (or, with an empty text, clear) the applicant organisation's own position on a point."""
     dispute = _lock_draft(point.dispute, actor, expected_version)
     point = _point_of(dispute, point)
-    errors: dict[str, str] = {}
-    text = _clean_text(text, field="position", max_length=20000, errors=errors)
-    if errors:
-        raise ValidationError(errors)
     _set_position(point, permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT), text)
     _points_event(dispute, actor, position=[point.key])
     return point
@@ -317,37 +282,21 @@ def draft_point_remove(*, point: DisputePoint, actor, expected_version: int | No
 @service
 def draft_points_save(*, dispute: Dispute, actor, points: list[dict], remove=(),
                       expected_version: int | None = None) -> Dispute:
-    """Save the points page in one go: ``points`` are dicts with ``id`` (None for a new point),
-    ``title`` and ``position``; a new point with an empty title is ignored; ``remove`` lists ids to
-    remove. The points keep their order and are numbered 1..n. Errors are keyed ``points-<index>-title``.
+    """Step 4, the points page in one go: ``points`` are dicts with ``id`` (None for a new point),
+    ``title`` and ``position`` (clean: the page's form requires a title for an existing point and for a
+    position); a new point with an empty title is the page's empty row and is ignored; ``remove`` lists
+    ids to remove. The points keep their order and are numbered 1..n. The rule: every id is a point of
+    this draft (``ValidationError`` on ``points`` otherwise).
     """
     dispute = _lock_draft(dispute, actor, expected_version)
     own = permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT)
     existing = {str(p.pk): p for p in dispute.points.all()}
     remove = {str(pk) for pk in remove}
-    unknown = [pk for pk in remove if pk not in existing]
-    errors: dict[str, str] = {}
-    cleaned = []
-    for index, spec in enumerate(points):
-        pk = str(spec["id"]) if spec.get("id") else None
-        if pk is not None and pk not in existing:
-            unknown.append(pk)
-            continue
-        if pk in remove:
-            continue
-        title = _clean_text(spec.get("title", ""), field=f"points-{index}-title", max_length=300, errors=errors,
-                            required=pk is not None, required_message=_("Beschrijf het geschilpunt of verwijder het."))
-        position = _clean_text(spec.get("position", ""), field=f"points-{index}-position", max_length=20000,
-                               errors=errors)
-        if pk is None and not title:
-            if position:
-                errors[f"points-{index}-title"] = _("Beschrijf het geschilpunt bij dit standpunt.")
-            continue
-        cleaned.append((pk, title, position))
-    if unknown:
-        errors["points"] = _("Dit geschilpunt hoort niet bij dit geschil.")
-    if errors:
-        raise ValidationError(errors)
+    listed = [(str(spec["id"]) if spec.get("id") else None, spec.get("title", ""), spec.get("position", ""))
+              for spec in points]
+    if (remove | {pk for pk, _title, _position in listed if pk}) - existing.keys():
+        raise ValidationError({"points": _("Dit geschilpunt hoort niet bij dit geschil.")})
+    cleaned = [(pk, title, position) for pk, title, position in listed if pk not in remove and (pk or title)]
 
     removed = sorted(existing[pk].key for pk in remove)
     DisputePoint.objects.filter(pk__in=list(remove), dispute=dispute).delete()

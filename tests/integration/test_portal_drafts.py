@@ -32,26 +32,40 @@ def stored_files(storage) -> list:
     return [os.path.join(d, f) for d, _dirs, files in os.walk(root) for f in files] if os.path.exists(root) else []
 
 
-def test_draft_update_changes_fields_bumps_the_version_and_records_an_event(world, draft):
+def test_each_step_service_changes_its_fields_bumps_the_version_and_records_an_event(world, draft):
     before = draft.version
-    updated = drafts.draft_update(dispute=draft, actor=world.tenant, kind="nakoming", arose_on=date(2017, 1, 6),
-                                  title="Nieuwe titel", expected_version=before)
-    assert (updated.kind, updated.arose_on, updated.title) == ("nakoming", date(2017, 1, 6), "Nieuwe titel")
-    assert Dispute.objects.get(pk=draft.pk).version == before + 1
-    event = events(draft, "draft_updated").get()
-    assert sorted(event.payload["fields"]) == ["arose_on", "kind", "title"]
-    assert event.actor_organisation == world.huurders
+    updated = drafts.draft_set_kind(dispute=draft, actor=world.tenant, kind="nakoming", expected_version=before)
+    assert updated.kind == "nakoming" and Dispute.objects.get(pk=draft.pk).version == before + 1
+    updated = drafts.draft_set_date_and_title(dispute=draft, actor=world.tenant, arose_on=date(2017, 1, 6),
+                                              title="Nieuwe titel", expected_version=before + 1)
+    stored = Dispute.objects.get(pk=draft.pk)
+    assert (updated.arose_on, updated.title) == (stored.arose_on, stored.title) == (date(2017, 1, 6), "Nieuwe titel")
+    assert stored.kind == "nakoming" and stored.version == before + 2
+    assert [e.payload["fields"] for e in events(draft, "draft_updated").order_by("pk")] == [
+        ["kind"], ["arose_on", "title"]]
+    assert {e.actor_organisation for e in events(draft, "draft_updated")} == {world.huurders}
+    # saving a page unchanged still makes open forms stale, and says that nothing changed
+    drafts.draft_set_date_and_title(dispute=draft, actor=world.tenant, arose_on=date(2017, 1, 6),
+                                    title="Nieuwe titel", expected_version=before + 2)
+    assert events(draft, "draft_updated").order_by("pk").last().payload["fields"] == []
+    assert Dispute.objects.get(pk=draft.pk).version == before + 3
 
 
 def test_a_stale_version_is_a_conflict(world, draft):
     with pytest.raises(Conflict):
-        drafts.draft_update(dispute=draft, actor=world.tenant, title="x", expected_version=draft.version - 1)
+        drafts.draft_set_date_and_title(dispute=draft, actor=world.tenant, arose_on=None, title="x",
+                                        expected_version=draft.version - 1)
 
 
 @pytest.mark.parametrize("who", ["corp_user", "gem_user", "outsider", "secretary"])
 def test_only_applicant_members_edit_a_draft(world, draft, who):
-    with pytest.raises(NotPermitted):
-        drafts.draft_update(dispute=draft, actor=getattr(world, who), title="x")
+    for step in (lambda actor: drafts.draft_set_kind(dispute=draft, actor=actor, kind="nakoming"),
+                 lambda actor: drafts.draft_set_agreement(dispute=draft, actor=actor, agreement=world.agreement),
+                 lambda actor: drafts.draft_set_parties(dispute=draft, actor=actor, co_applicants=[],
+                                                        respondents=[world.corporatie]),
+                 lambda actor: drafts.draft_set_date_and_title(dispute=draft, actor=actor, arose_on=None, title="x")):
+        with pytest.raises(NotPermitted):
+            step(getattr(world, who))
     with pytest.raises(NotPermitted):
         drafts.draft_point_add(dispute=draft, actor=getattr(world, who), title="x")
     with pytest.raises(NotPermitted):
@@ -63,7 +77,11 @@ def test_every_draft_service_refuses_after_submission(world, draft):
     services.dispute_submit(dispute=draft, actor=world.tenant)
     point = draft.points.first()
     calls = [
-        lambda: drafts.draft_update(dispute=draft, actor=world.tenant, title="x"),
+        lambda: drafts.draft_set_kind(dispute=draft, actor=world.tenant, kind="nakoming"),
+        lambda: drafts.draft_set_agreement(dispute=draft, actor=world.tenant, agreement=world.agreement),
+        lambda: drafts.draft_set_parties(dispute=draft, actor=world.tenant, co_applicants=[],
+                                         respondents=[world.corporatie]),
+        lambda: drafts.draft_set_date_and_title(dispute=draft, actor=world.tenant, arose_on=None, title="x"),
         lambda: drafts.draft_point_add(dispute=draft, actor=world.tenant, title="x"),
         lambda: drafts.draft_point_update(point=point, actor=world.tenant, title="x"),
         lambda: drafts.draft_set_position(point=point, actor=world.tenant, text="x"),
@@ -81,34 +99,35 @@ def test_every_draft_service_refuses_after_submission(world, draft):
 def test_changing_the_agreement_keeps_only_the_own_organisation(world, draft):
     other = LocalAgreement.objects.create(municipality=world.gemeente, year=2018)
     other.tenant_organisations.add(world.huurders)
-    drafts.draft_update(dispute=draft, actor=world.tenant, agreement=other)
+    drafts.draft_set_agreement(dispute=draft, actor=world.tenant, agreement=other)
     draft.refresh_from_db()
     assert draft.agreement == other
     assert draft.organisation_ids("applicant") == {world.huurders.pk} and draft.organisation_ids("respondent") == set()
+    assert events(draft, "draft_updated").get().payload["fields"] == ["agreement", "parties"]
 
 
 def test_an_agreement_without_the_own_organisation_is_refused(world, draft):
     elsewhere = LocalAgreement.objects.create(municipality=OrganisationFactory(name="Gemeente Elders"), year=2017)
     with pytest.raises(ValidationError) as exc:
-        drafts.draft_update(dispute=draft, actor=world.tenant, agreement=elsewhere)
+        drafts.draft_set_agreement(dispute=draft, actor=world.tenant, agreement=elsewhere)
     assert "agreement" in exc.value.message_dict
 
 
 def test_parties_must_take_part_and_never_be_on_both_sides(world, draft):
     with pytest.raises(ValidationError, match="zowel verzoeker als verweerder"):
-        drafts.draft_update(dispute=draft, actor=world.tenant, co_applicants=[world.gemeente],
-                            respondents=[world.gemeente])
+        drafts.draft_set_parties(dispute=draft, actor=world.tenant, co_applicants=[world.gemeente],
+                                 respondents=[world.gemeente])
     with pytest.raises(ValidationError, match="deelnemen"):
-        drafts.draft_update(dispute=draft, actor=world.tenant, respondents=[world.outsider_org])
-    drafts.draft_update(dispute=draft, actor=world.tenant, co_applicants=[world.gemeente],
-                        respondents=[world.corporatie])
+        drafts.draft_set_parties(dispute=draft, actor=world.tenant, co_applicants=[], respondents=[world.outsider_org])
+    drafts.draft_set_parties(dispute=draft, actor=world.tenant, co_applicants=[world.gemeente],
+                             respondents=[world.corporatie])
     assert draft.organisation_ids("applicant") == {world.huurders.pk, world.gemeente.pk}
     assert draft.organisation_ids("respondent") == {world.corporatie.pk}
 
 
 def test_a_date_in_the_future_is_refused(world, draft):
     with pytest.raises(ValidationError) as exc:
-        drafts.draft_update(dispute=draft, actor=world.tenant, arose_on=date(2017, 2, 1))
+        drafts.draft_set_date_and_title(dispute=draft, actor=world.tenant, arose_on=date(2017, 2, 1), title="x")
     assert "arose_on" in exc.value.message_dict
 
 
@@ -206,10 +225,10 @@ def test_an_outsider_cannot_keep_the_effort_log(world, at):
 
 
 def test_a_co_applicant_member_may_edit_the_joint_draft(world, draft):
-    drafts.draft_update(dispute=draft, actor=world.tenant, co_applicants=[world.gemeente],
-                        respondents=[world.corporatie])
+    drafts.draft_set_parties(dispute=draft, actor=world.tenant, co_applicants=[world.gemeente],
+                             respondents=[world.corporatie])
     colleague = member("gijs", world.gemeente)
-    drafts.draft_update(dispute=draft, actor=colleague, title="Samen ingediend")
+    drafts.draft_set_date_and_title(dispute=draft, actor=colleague, arose_on=None, title="Samen ingediend")
     assert Dispute.objects.get(pk=draft.pk).title == "Samen ingediend"
 
 

@@ -287,3 +287,38 @@ def test_a_user_without_an_overleg_is_told_they_cannot_file(client, world):
     response = client.get(reverse("portal:new"))
     assert response.status_code == 200 and "niet deel aan een overleg" in response.content.decode()
     assert reverse("portal:new") not in client.get(reverse("home")).content.decode()
+
+
+def test_the_points_page_puts_shape_errors_at_the_row_and_rule_errors_at_the_top(client, world, at):
+    """The formset checks each row's shape; the service's rule (every point is one of this draft) lands on
+    the page's form, linked from the error summary. Nothing is saved either way."""
+    at("2017-01-16 10:00")
+    dispute = world.file(points=("a",))
+    other = world.file(points=("x",))
+    client.force_login(world.tenant)
+    url = reverse("portal:draft-points", args=[dispute.pk])
+    before = version(dispute)
+    response = client.post(url, points_data(dispute, [("", "", "Een standpunt zonder geschilpunt")]))
+    body = response.content.decode()
+    assert response.status_code == 200 and 'href="#id_points-0-title"' in body
+    assert "Beschrijf het geschilpunt bij dit standpunt" in body
+    response = client.post(url, points_data(dispute, [(str(other.points.get().pk), "Kaping", "")]))
+    body = response.content.decode()
+    assert response.status_code == 200 and 'href="#points"' in body
+    assert "Dit geschilpunt hoort niet bij dit geschil" in body
+    assert version(dispute) == before and other.points.get().title == "Geschilpunt x"
+
+
+def test_every_form_step_of_the_registry_is_served_at_its_address(client, world, at):
+    from django.urls import resolve
+
+    from disputes.portal import wizard
+
+    at("2017-01-16 10:00")
+    dispute = world.file()
+    client.force_login(world.tenant)
+    for name, step in wizard.FORM_STEPS.items():
+        url = reverse(f"portal:draft-{name}", args=[dispute.pk])
+        assert resolve(url).func.__name__ == f"draft_{name}"
+        response = client.get(url)
+        assert response.status_code == 200 and response.templates[0].name == step.template, name
