@@ -14,7 +14,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from . import clock, guards
-from .deadlines import add_period, compute_term, format_date_nl
+from .atw import add_period, compute_term, format_date_nl
 from .models import DocumentType
 from .rules import RuleSet, rule_set_on
 

@@ -21,7 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .deadlines import format_date_nl
+from .atw import format_date_nl
 from .models import Deadline, DeadlineKind, Dispute, PartyRole
 
 FONT, FONT_BOLD = "Vera", "VeraBd"

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import clock, permissions
-from .deadlines import format_date_nl
+from .atw import format_date_nl
 from .models import DisputeEvent, Notification
 from .states import TRANSITIONS
 

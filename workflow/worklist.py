@@ -15,7 +15,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from disputes import clock, permissions
-from disputes.deadlines import working_days_between
+from disputes.atw import working_days_between
 from disputes.models import Deadline, DeadlineKind, Dispute, DisputeEvent, DisputeKind, StaffRole
 from disputes.rules import rule_set_by_code
 from disputes.services.proceedings import HEARING_EVENTS, hearing_moment

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from ..deadlines import format_date_nl
+from ..atw import format_date_nl
 from ..models import DeadlineKind
 from ..states import ANSWERABLE_STATES, CONCLUDED_STATES
 from ..states import DisputeState as S

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..deadlines import format_date_nl
+from ..atw import format_date_nl
 from ..models import DeadlineKind, DocumentType, EffortKind, InadmissibilityReason
 
 FIELD_LABELS = {

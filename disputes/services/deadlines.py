@@ -1,11 +1,11 @@
-"""Deadlines on a case: computed once by disputes.deadlines (Atw), stored with their explanation."""
+"""Deadlines on a case: computed once by disputes.atw (the Atw calendar), stored with their explanation."""
 
 from datetime import date
 
 from django.utils.translation import gettext as _
 
 from .. import clock
-from ..deadlines import Term, compute_term, extend_term, format_date_nl, shift_term
+from ..atw import Term, compute_term, extend_term, format_date_nl, shift_term
 from ..models import Deadline, DeadlineKind, Dispute
 from ..rules import rule_set_by_code
 

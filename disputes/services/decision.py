@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
-from ..deadlines import format_date_nl
+from ..atw import format_date_nl
 from ..errors import DeadlineError, GuardFailed
 from ..models import Confidentiality, DeadlineKind, Dispute, DisputePoint, Finding, Recusal, Step
 from ..states import DisputeState

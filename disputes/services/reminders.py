@@ -10,7 +10,7 @@ from django.db.models import Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
-from ..deadlines import working_days_between
+from ..atw import working_days_between
 from ..models import (
     Confidentiality,
     Deadline,

@@ -13,7 +13,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from disputes import clock, selectors, services
-from disputes.deadlines import format_date_nl
+from disputes.atw import format_date_nl
 from disputes.errors import NotPermitted, OperationNotAllowed
 from disputes.models import Dispute, DisputeEvent
 from tests.factories import case_in_state, moment, pdf, pdf_bytes, staff

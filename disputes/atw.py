@@ -18,7 +18,9 @@ Rules implemented:
 * art. 4 -- the Atw does not apply to terms longer than 90 days, 12 weeks or 3 months
   (terms in hours or years are not supported by this module at all).
 
-Every computed :class:`Term` carries Dutch explanation lines suitable for a dossier.
+Every computed :class:`Term` carries Dutch explanation lines suitable for a dossier. The deadlines
+of a case (stored, extended, suspended, closed) are kept by ``disputes.services.deadlines``, which
+computes them here.
 """
 
 from __future__ import annotations

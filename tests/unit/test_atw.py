@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from disputes import deadlines
-from disputes.deadlines import (
+from disputes import atw
+from disputes.atw import (
     ART_4_LINE,
     Term,
     add_period,
@@ -645,7 +645,7 @@ def test_extend_term_properties(start: date, weeks: int) -> None:
 
 def test_module_is_pure() -> None:
     """Only the standard library, plus a lazy read of django.conf.settings; no models, no ORM."""
-    tree = ast.parse(Path(deadlines.__file__).read_text(encoding="utf-8"))
+    tree = ast.parse(Path(atw.__file__).read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
