@@ -105,7 +105,8 @@ def test_a_variant_of_the_name_logs_in_like_the_name_itself(client, world):
     assert attempt(client, " ａｎｎａ\t", "juist-wachtwoord-2026").status_code == 302
 
 
-def test_the_counters_are_shared_by_every_worker_through_the_database_cache(client, world, settings):
+@pytest.mark.django_db(transaction=True)  # the owner's connection (PostgreSQL stage) cannot join a test transaction
+def test_the_counters_are_shared_by_every_worker_through_the_database_cache(client, world, settings, as_table_owner):
     """Production's default cache is a table in the database (made by ``migrate``): what one gunicorn
     worker counted, another worker, with its own cache connection, sees."""
     from django.core.cache.backends.db import DatabaseCache
@@ -114,7 +115,8 @@ def test_the_counters_are_shared_by_every_worker_through_the_database_cache(clie
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                                    "LOCATION": "django_cache"}}
-    apps._create_cache_table(sender=None, using="default")  # what migrate runs after the migrations
+    with as_table_owner():  # what migrate runs after the migrations, as the owner of the tables
+        apps._create_cache_table(sender=None, using="default")
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         attempt(client, "anna", "fout")
     other_worker = DatabaseCache("django_cache", {})
