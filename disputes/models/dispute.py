@@ -111,6 +111,11 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("uitspraak vastgesteld door"),
     )
+    #: How a settlement ended the case (Awb/procedure.md §0): the applicants' withdrawal or an agreement
+    #: signed by all parties; empty unless settled.
+    settlement_basis = models.CharField(_("grondslag schikking"), max_length=20, blank=True)
+    #: A bezwaar (objection) against the binding decision was received: the case stays open (not closed).
+    objection_received_at = models.DateTimeField(_("bezwaar ontvangen op"), null=True, blank=True)
 
     objects = DisputeQuerySet.as_manager()
 
@@ -235,6 +240,8 @@ class DisputeParty(models.Model):
     role = models.CharField(_("rol"), max_length=20, choices=PartyRole.choices)
     responded_at = models.DateTimeField(_("verweer ingediend op"), null=True, blank=True)
     late_response_allowed = models.BooleanField(_("te laat verweer toegestaan"), default=False)
+    #: An applicant that withdrew its part of a joint request (the case goes on for the others).
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -291,6 +298,14 @@ class DisputePoint(models.Model):
     advice_finding = models.CharField(_("bevinding advies"), max_length=32, choices=Finding.choices, blank=True)
     advice_recommendation = models.TextField(_("aanbeveling"), blank=True, max_length=20000)
 
+    #: The commission's advice and the Minister's decision on the point's admissibility: the secretariat's
+    #: ``admissibility`` is a proposal (procedure.md §0); empty means "not (yet) given".
+    advice_admissibility = models.CharField(
+        _("advies ontvankelijkheid"), max_length=16, choices=Admissibility.choices, blank=True
+    )
+    decision_admissibility = models.CharField(
+        _("beslissing ontvankelijkheid"), max_length=16, choices=Admissibility.choices, blank=True
+    )
     decision_follows_advice = models.BooleanField(_("volgt het advies"), null=True, blank=True)
     decision_finding = models.CharField(_("beslissing"), max_length=32, choices=Finding.choices, blank=True)
     decision_reason = models.TextField(_("motivering afwijking"), blank=True, max_length=20000)
