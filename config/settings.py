@@ -241,6 +241,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 ATW_EXTRA_HOLIDAYS = env_list("ATW_EXTRA_HOLIDAYS", "")
 # The date the provisional nakoming rule set (Wet versterking regie volkshuisvesting) takes effect.
 NAKOMING_EFFECTIVE_FROM = os.environ.get("NAKOMING_EFFECTIVE_FROM", "2025-01-01")
+# The remedy against the binding decision (docs/adr/0016-choices-the-law-leaves-open.md): "bezwaar" at the
+# Minister first (Awb 7:1, the default), or "beroep" directly at DECISION_APPEAL_BODY.
+DECISION_REMEDY = os.environ.get("DECISION_REMEDY", "bezwaar")
+if DECISION_REMEDY not in {"bezwaar", "beroep"}:
+    raise ImproperlyConfigured("DECISION_REMEDY is bezwaar or beroep")
+DECISION_APPEAL_BODY = os.environ.get("DECISION_APPEAL_BODY", "de rechtbank")
 # The public address of the site, for links in e-mails (no request there to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # Uploads through the portal: at most this many files and bytes in one request.

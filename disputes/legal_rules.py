@@ -75,6 +75,27 @@ RULES: list[LegalRule] = [
              "tests/unit/test_atw.py::test_art_4_limits_themselves_are_extended"),
         ),
     ),
+    *_rules(
+        "Keuzes die de wet openlaat (ADR 0016)",
+        (
+            "advice-to-parties",
+            "Parties receive the commission's advice when it is issued; the law asks that a decision relying on an "
+            "advice is accompanied by it, so with the decision at the latest.",
+            "Awb art. 3:49 [law]; the moment [design], docs/adr/0016",
+            ("disputes.services.decision.dispute_issue_advice",),
+            ("tests/integration/test_legal_choices.py::test_parties_see_the_advice_when_the_commission_issues_it",),
+        ),
+        (
+            "remedy-against-decision",
+            "The remedy against the binding decision is bezwaar to the Minister within six weeks; with "
+            "DECISION_REMEDY=beroep (uniform public preparation, Awb 7:1 lid 1 sub d) the clause offers direct "
+            "beroep at DECISION_APPEAL_BODY.",
+            "Awb art. 6:7, 6:8, 7:1 [law]; the setting [conf], docs/adr/0016",
+            ("disputes.letters.remedies_clause",),
+            ("tests/integration/test_letters.py::test_the_remedy_against_the_decision_is_bezwaar_unless_configured_as_direct_beroep",
+             "tests/integration/test_letters.py::test_the_decision_letter_names_the_objection_term"),
+        ),
+    ),
     # -- rows added per area (filing, withdrawal, nakoming, decision, inadmissibility, after the decision) --
 ]
 

@@ -69,6 +69,13 @@ def minister() -> str:
 
 def remedies_clause(kind: str) -> str:
     """The rechtsmiddelenclausule: what the addressee can do against this letter."""
+    if kind == "bindende_uitspraak" and settings.DECISION_REMEDY == "beroep":
+        return _(
+            "Bent u het niet eens met deze bindende uitspraak? Dan kunt u binnen zes weken na de dag "
+            "van verzending van deze uitspraak beroep instellen bij %(court)s (artikel 6:7, 6:8 en 7:1 "
+            "Algemene wet bestuursrecht). Vermeld in het beroepschrift ten minste uw naam en adres, de datum, "
+            "het zaaknummer van deze uitspraak en de redenen van uw beroep, en onderteken het."
+        ) % {"court": settings.DECISION_APPEAL_BODY}
     if kind == "bindende_uitspraak":
         return _(
             "Bent u het niet eens met deze bindende uitspraak? Dan kunt u binnen zes weken na de dag "

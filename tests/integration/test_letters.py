@@ -55,3 +55,12 @@ def test_markup_in_user_text_is_printed_literally(world):
     services.dispute_submit(dispute=dispute, actor=world.tenant)
     text = pdf_text(render_letter("ontvangstbevestiging", dispute))
     assert '<b>vet</b><img src="/etc/passwd"/> & co' in text
+
+
+def test_the_remedy_against_the_decision_is_bezwaar_unless_configured_as_direct_beroep(world, settings):
+    """docs/adr/0016: bezwaar at the Minister first (Awb 7:1) by default; DECISION_REMEDY=beroep names the court."""
+    dispute = case_in_state(world, "decided")
+    assert "bezwaarschrift" in pdf_text(render_letter("bindende_uitspraak", dispute, on=date(2017, 3, 1)))
+    settings.DECISION_REMEDY, settings.DECISION_APPEAL_BODY = "beroep", "de rechtbank Den Haag"
+    text = " ".join(pdf_text(render_letter("bindende_uitspraak", dispute, on=date(2017, 3, 1))).split())
+    assert "beroep instellen bij de rechtbank Den Haag" in text and "bezwaarschrift" not in text
