@@ -1,5 +1,6 @@
 from .access import AccessAction, AccessLogEntry, AccessResult
 from .agreement import EffortEntry, EffortKind, LocalAgreement
+from .commission import CaseSeat, CaseSeatRole
 from .dispute import (
     Admissibility,
     CaseNumberCounter,
@@ -32,6 +33,7 @@ from .party import COMMISSION_ROLES, TENANT_KINDS, Membership, Organisation, Org
 
 __all__ = [
     "AccessAction", "AccessLogEntry", "AccessResult",
+    "CaseSeat", "CaseSeatRole",
     "OutboxMessage",
     "DossierAudience", "DossierExport", "ExportStatus",
     "Admissibility", "Bundle", "COMMISSION_ROLES", "CaseNumberCounter", "Confidentiality", "Deadline",
