@@ -14,7 +14,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from . import clock, guards
-from .atw import add_period, compute_term, format_date_nl
+from .atw import Term, add_period, compute_term, format_date_nl, next_working_day
 from .models import DocumentType
 from .rules import RuleSet, rule_set_on
 
@@ -128,52 +128,204 @@ def checks_from(facts: Facts) -> list[Check]:
     return checks
 
 
-def filing_term(arose_on: date, rules: RuleSet):
-    """The filing term: ``filing_weeks`` after the day the dispute arose, Atw applied."""
-    return compute_term(arose_on, weeks=rules.filing_weeks)
+#: Where the date the filing term runs from comes from (``FilingTerm.source``).
+TYPED = "typed"  # the date the applicant typed ("ontstaan op")
+SIX_MONTHS = "six_months"  # totstandkoming: the six-month mark of the overleg (typed date earlier)
+LOG_ANSWER = "log_answer"  # nakoming: the answer to the notice to comply in the effort log
+LOG_SILENCE = "log_silence"  # nakoming: the notice to comply went unanswered for the filing weeks
+
+
+@dataclass(frozen=True)
+class FilingTerm:
+    """The filing term of a request: the one computation the portal, the staff pages and the stored FILING
+    deadline use (``filing_term_for``)."""
+
+    #: the date the applicant typed
+    typed: date
+    #: the date the term runs from, and where it comes from (TYPED, SIX_MONTHS, LOG_ANSWER, LOG_SILENCE)
+    used: date
+    source: str
+    #: the term (Atw applied) with its explanation
+    term: Term
+    #: lines saying why ``used`` is the start: the law and where the date comes from
+    basis: tuple[str, ...]
+    #: when the typed date conflicts with the law or the log: one message saying which date is used and why
+    conflict: str = ""
+
+    @property
+    def due(self) -> date:
+        return self.term.due
+
+    @property
+    def why(self) -> tuple[str, ...]:
+        """``basis`` plus the conflict, the lines stored before the term's own explanation."""
+        return (*self.basis, self.conflict) if self.conflict else self.basis
+
+
+def _overleg_start(facts: Facts) -> tuple[date, str] | None:
+    """When the overleg began: the agreement's start date, else the first bod in the effort log."""
+    if facts.overleg_started_on is not None:
+        return facts.overleg_started_on, _("de startdatum van het overleg bij de prestatieafspraken")
+    if facts.first_bod_on is not None:
+        return facts.first_bod_on, _("het eerste bod in het overleglogboek")
+    return None
+
+
+def _arose_by_log(facts: Facts) -> tuple[date, str, str, date] | None:
+    """For nakoming: when the dispute arose according to the effort log (date, source, how, notice)."""
+    if not facts.notices:
+        return None
+    notice = facts.notices[-1]
+    answers = [a for a in facts.answers if a >= notice]
+    if answers:
+        how = _("de wederpartij reageerde op %(answer)s op de ingebrekestelling van %(notice)s") % {
+            "answer": format_date_nl(answers[0]), "notice": format_date_nl(notice)}
+        return answers[0], LOG_ANSWER, how, notice
+    arose = compute_term(notice, weeks=facts.rules.filing_weeks).due
+    how = _("de ingebrekestelling van %(notice)s bleef %(weeks)d weken onbeantwoord (tot en met %(due)s)") % {
+        "notice": format_date_nl(notice), "weeks": facts.rules.filing_weeks, "due": format_date_nl(arose)}
+    return arose, LOG_SILENCE, how, notice
+
+
+def filing_term_for(facts: Facts) -> FilingTerm | None:
+    """The filing term (Woningwet art. 44 lid 4: "binnen vier weken na het ontstaan van het geschil"), from
+    the date the product decides the dispute arose; ``None`` without a typed date (the guard asks for one).
+
+    - totstandkoming: a dispute can only be put to the Minister once the overleg has not led to agreements
+      within six months, so the term runs from the LATER of the typed date and the six-month mark (a typed
+      date before the mark would make the term end before filing is possible at all).
+    - nakoming: the dispute arises when the other party answers the notice to comply, or when that notice
+      stays unanswered for the filing weeks (effort log). A typed date LATER than that, or before the notice,
+      is not used: the term runs from the log's date. A typed date between the notice and the log's date is
+      used (an earlier answer may be missing from the log).
+    When the typed date is not used, ``conflict`` says which date is used and why: one warning, not two.
+    """
+    typed = facts.arose_on
+    if typed is None:
+        return None
+    weeks = facts.rules.filing_weeks
+    basis = [_("Woningwet art. 44 lid 4: indienen binnen %(weeks)d weken na het ontstaan van het geschil.")
+             % {"weeks": weeks}]
+    used, source, conflict = typed, TYPED, ""
+    if facts.kind == "totstandkoming":
+        start = _overleg_start(facts)
+        if start is not None:
+            months = facts.rules.overleg_months
+            mark = add_period(start[0], months=months)
+            basis.append(
+                _("Een geschil kan pas worden voorgelegd als het overleg niet binnen %(months)d maanden tot "
+                  "afspraken leidt; het overleg begon op %(start)s (bron: %(source)s), de %(months)d maanden zijn "
+                  "om op %(mark)s (niet verlengd door de Algemene termijnenwet: langer dan 3 maanden, art. 4).")
+                % {"months": months, "start": format_date_nl(start[0]), "source": start[1],
+                   "mark": format_date_nl(mark)})
+            if typed < mark:
+                used, source = mark, SIX_MONTHS
+                conflict = _(
+                    "U vulde in dat het geschil ontstond op %(typed)s, maar het overleg duurt pas op %(mark)s "
+                    "%(months)d maanden. Eerder kan een geschil niet worden voorgelegd (Woningwet art. 44 lid 4). "
+                    "Wij rekenen de indieningstermijn daarom vanaf %(mark)s."
+                ) % {"typed": format_date_nl(typed), "mark": format_date_nl(mark), "months": months}
+    elif facts.kind == "nakoming":
+        by_log = _arose_by_log(facts)
+        if by_log is not None:
+            arose, log_source, how, notice = by_log
+            basis.append(_("Bij nakoming ontstaat het geschil als de wederpartij reageert op de ingebrekestelling, "
+                           "of als die %(weeks)d weken onbeantwoord blijft. Volgens het overleglogboek: %(how)s.")
+                         % {"weeks": weeks, "how": how})
+            if typed > arose:
+                used, source = arose, log_source
+                conflict = _(
+                    "U vulde in dat het geschil ontstond op %(typed)s, maar volgens het overleglogboek ontstond het "
+                    "al op %(arose)s. Wij rekenen de indieningstermijn daarom vanaf %(arose)s; een latere datum "
+                    "verlengt de termijn niet."
+                ) % {"typed": format_date_nl(typed), "arose": format_date_nl(arose)}
+            elif typed < notice:
+                used, source = arose, log_source
+                conflict = _(
+                    "U vulde in dat het geschil ontstond op %(typed)s, vóór de ingebrekestelling van %(notice)s. "
+                    "Een geschil over nakoming ontstaat pas na de ingebrekestelling; volgens het overleglogboek op "
+                    "%(arose)s. Wij rekenen de indieningstermijn daarom vanaf %(arose)s."
+                ) % {"typed": format_date_nl(typed), "notice": format_date_nl(notice), "arose": format_date_nl(arose)}
+    return FilingTerm(typed=typed, used=used, source=source, term=compute_term(used, weeks=weeks),
+                      basis=tuple(basis), conflict=conflict)
 
 
 def _rule_set(facts: Facts) -> Check | None:
-    if facts.kind in facts.rules.kinds:
-        return None
-    return Check(
-        "rule_set", False, WARNING,
-        _("De regels die vandaag gelden kennen geen geschillen over nakoming. Het secretariaat beoordeelt "
-          "of uw verzoek in behandeling kan worden genomen."),
-        (_("Regelset: %(code)s (reden A4)") % {"code": facts.rules.code},),
-    )
+    """Whether the rules of today cover this kind of dispute, and whether they are provisional.
+
+    A nakoming request under a rule set without nakoming is inadmissible (reason A4): the Wet versterking regie
+    volkshuisvesting (Kamerstuk 36 512) has no commencement date until one is configured. The party may still
+    file (the Minister then declares the request inadmissible, a decision open to objection), so this is a
+    warning, said plainly. Under a provisional rule set the party is told the rules are provisional."""
+    rules = facts.rules
+    if not rules.covers(facts.kind):
+        return Check(
+            "rule_set", False, WARNING,
+            _("Uw verzoek is niet-ontvankelijk (reden A4): volgens de regels die vandaag gelden kan de Minister "
+              "geen bindende uitspraak doen over de nakoming van prestatieafspraken. De Wet versterking regie "
+              "volkshuisvesting, die geschillen over nakoming mogelijk maakt, is nog niet in werking getreden. "
+              "Als u toch indient, verklaart de Minister het verzoek niet-ontvankelijk; over de inhoud wordt dan "
+              "niet beslist."),
+            (_("Regelset: %(code)s (%(law)s); die kent alleen geschillen over de totstandkoming van "
+               "prestatieafspraken.") % {"code": rules.code, "law": rules.law},
+             _("Reden A4: het verzoek gaat over nakoming onder een regelset zonder nakoming.")),
+        )
+    if rules.provisional:
+        return Check(
+            "rule_set", False, WARNING,
+            _("Voor dit verzoek gelden voorlopige regels (regelset %(code)s). De %(law)s heeft nog geen "
+              "vastgestelde datum van inwerkingtreding; de regels kunnen nog veranderen.")
+            % {"code": rules.code, "law": rules.law},
+            (_("In deze omgeving gelden deze regels vanaf %(date)s (instelling NAKOMING_EFFECTIVE_FROM).")
+             % {"date": format_date_nl(rules.effective_from)},) if rules.effective_from else (),
+        )
+    return None
 
 
 def _filing_term(facts: Facts) -> Check | None:
-    if facts.arose_on is None:
+    chosen = filing_term_for(facts)
+    if chosen is None:
         return None  # the guard says the date is missing
-    term = filing_term(facts.arose_on, facts.rules)
-    explanation = (
-        _("Woningwet art. 44 lid 4: indienen binnen %(weeks)d weken na het ontstaan van het geschil.")
-        % {"weeks": facts.rules.filing_weeks},
-        *term.explanation,
-    )
-    if facts.today <= term.due:
-        return Check(
-            "filing_term", True, WARNING,
-            _("U dient op tijd in. De indieningstermijn loopt tot en met %(due)s.") % {"due": format_date_nl(term.due)},
-            explanation,
-        )
-    return Check(
-        "filing_term", False, WARNING,
-        _("De indieningstermijn is verstreken op %(due)s. U kunt toch indienen; het secretariaat beoordeelt of "
-          "het verzoek te laat is (reden A1).") % {"due": format_date_nl(term.due)},
-        explanation,
-    )
+    due = format_date_nl(chosen.due)
+    explanation = (*chosen.basis, *chosen.term.explanation)
+    if facts.today < chosen.used:  # only when the six months of overleg are not over yet
+        status, ok = _("U kunt indienen vanaf %(used)s tot en met %(due)s. Een verzoek dat eerder wordt ingediend "
+                       "kan niet-ontvankelijk zijn.") % {"used": format_date_nl(chosen.used), "due": due}, False
+    elif facts.today <= chosen.due:
+        status, ok = _("U dient op tijd in. De indieningstermijn loopt tot en met %(due)s.") % {"due": due}, True
+    else:
+        status, ok = _("De indieningstermijn is verstreken op %(due)s. U kunt toch indienen; het secretariaat "
+                       "beoordeelt of het verzoek te laat is (reden A1).") % {"due": due}, False
+    if chosen.conflict:
+        return Check("filing_term", False, WARNING, f"{chosen.conflict} {status}", explanation)
+    return Check("filing_term", ok, WARNING, status, explanation)
 
 
 def in_window(day: date, window) -> bool:
-    """Whether ``day`` falls in a yearly window ((month, day), (month, day)), inclusive, which may wrap the year."""
+    """Whether ``day`` falls in a yearly window ((month, day), (month, day)), inclusive, which may wrap the year.
+    The calendar only: :func:`window_extension` adds the Atw."""
     (m1, d1), (m2, d2) = window
     start, end, here = (m1, d1), (m2, d2), (day.month, day.day)
     if start <= end:
         return start <= here <= end
     return here >= start or here <= end
+
+
+def window_extension(day: date, window) -> tuple[date, date] | None:
+    """When ``day`` is after the window's last day only because that day fell on a Saturday, Sunday or Atw
+    feestdag: (the last day, the working day it moves to; Atw art. 1). ``None`` otherwise."""
+    if in_window(day, window):
+        return None
+    m2, d2 = window[1]
+    for year in (day.year, day.year - 1):
+        try:
+            last = date(year, m2, d2)
+        except ValueError:  # 29 February in a common year
+            continue
+        if last < day:
+            moved = next_working_day(last)
+            return (last, moved) if day <= moved else None
+    return None
 
 
 def _window(facts: Facts) -> Check | None:
@@ -193,6 +345,16 @@ def _window(facts: Facts) -> Check | None:
     if in_window(facts.today, window):
         return Check("window", True, WARNING, _("U dient in binnen het tijdvak (%(span)s).") % {"span": span},
                      explanation)
+    extended = window_extension(facts.today, window)
+    if extended is not None:
+        last, moved = extended
+        return Check(
+            "window", True, WARNING,
+            _("U dient in binnen het tijdvak: de laatste dag, %(last)s, is geen werkdag, zodat u nog kunt indienen "
+              "tot en met %(moved)s (Algemene termijnenwet art. 1).")
+            % {"last": format_date_nl(last), "moved": format_date_nl(moved)},
+            explanation,
+        )
     return Check(
         "window", False, WARNING,
         _("Vandaag valt buiten het tijdvak voor indienen (%(span)s). U kunt toch indienen; het secretariaat "
@@ -204,10 +366,11 @@ def _window(facts: Facts) -> Check | None:
 def _overleg(facts: Facts) -> Check | None:
     if facts.kind != "totstandkoming":
         return None
+    chosen = filing_term_for(facts)
+    if chosen is not None and chosen.source == SIX_MONTHS:
+        return None  # the filing-term check says it, once: the term runs from the six-month mark
     months = facts.rules.overleg_months
-    start, source = facts.overleg_started_on, _("de startdatum van het overleg bij de prestatieafspraken")
-    if start is None and facts.first_bod_on is not None:
-        start, source = facts.first_bod_on, _("het eerste bod in het overleglogboek")
+    start, source = _overleg_start(facts) or (None, "")
     if start is None:
         return Check(
             "overleg", False, WARNING,
@@ -237,32 +400,17 @@ def _overleg(facts: Facts) -> Check | None:
 
 
 def _notice(facts: Facts) -> Check | None:
-    """For nakoming: when the dispute arose according to the log (the answer, or 4 weeks of silence)."""
-    if facts.kind != "nakoming" or not facts.notices:
+    """For nakoming: when the dispute arose according to the log (the answer, or 4 weeks of silence). A typed
+    date that conflicts with it is the filing-term check's one warning (``filing_term_for``), not a second."""
+    by_log = _arose_by_log(facts) if facts.kind == "nakoming" else None
+    if by_log is None:
         return None  # without a notice the guard already says what is missing
-    notice = facts.notices[-1]
-    answers = [a for a in facts.answers if a >= notice]
-    if answers:
-        arose = answers[0]
-        how = _("de wederpartij reageerde op %(answer)s op de ingebrekestelling van %(notice)s") % {
-            "answer": format_date_nl(arose), "notice": format_date_nl(notice)}
-    else:
-        silence = compute_term(notice, weeks=facts.rules.filing_weeks)
-        arose = silence.due
-        how = _("de ingebrekestelling van %(notice)s bleef %(weeks)d weken onbeantwoord (tot en met %(due)s)") % {
-            "notice": format_date_nl(notice), "weeks": facts.rules.filing_weeks, "due": format_date_nl(arose)}
+    arose, _source, how, _notice_on = by_log
     explanation = (
         _("Bij nakoming ontstaat het geschil als de wederpartij reageert op de ingebrekestelling, of als die "
           "%(weeks)d weken onbeantwoord blijft.") % {"weeks": facts.rules.filing_weeks},
         _("Volgens het overleglogboek: %(how)s.") % {"how": how},
     )
-    if facts.arose_on is not None and facts.arose_on < notice:
-        return Check(
-            "notice", False, WARNING,
-            _("De datum waarop het geschil ontstond ligt vóór de ingebrekestelling (%(notice)s). Controleer de datum.")
-            % {"notice": format_date_nl(notice)},
-            explanation,
-        )
     return Check("notice", True, WARNING,
                  _("Volgens het overleglogboek ontstond het geschil op %(arose)s.") % {"arose": format_date_nl(arose)},
                  explanation)

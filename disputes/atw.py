@@ -18,6 +18,11 @@ Rules implemented:
 * art. 4 -- the Atw does not apply to terms longer than 90 days, 12 weeks or 3 months
   (terms in hours or years are not supported by this module at all).
 
+Reach: the Atw applies to terms set by a wet or an AMvB (art. 1, art. 5). A term the secretariat sets
+itself (remedy term, information request, response term) is computed as set: ``compute_term(...,
+atw=False)`` keeps its end, even on a Saturday, and its explanation does not cite art. 1.
+:data:`TERM_SOURCES` says for each kind of deadline of a case which it is and where it comes from.
+
 Every computed :class:`Term` carries Dutch explanation lines suitable for a dossier. The deadlines
 of a case (stored, extended, suspended, closed) are kept by ``disputes.services.deadlines``, which
 computes them here.
@@ -34,8 +39,10 @@ __all__ = [
     "ATW_MAX_DAYS",
     "ATW_MAX_MONTHS",
     "ATW_MAX_WEEKS",
+    "TERM_SOURCES",
     "ExtraHolidays",
     "Term",
+    "TermSource",
     "add_period",
     "atw_holidays",
     "compute_term",
@@ -45,6 +52,7 @@ __all__ = [
     "format_date_nl",
     "is_atw_holiday",
     "is_working_day",
+    "next_working_day",
     "shift_term",
     "subtract_working_days",
     "working_days_between",
@@ -61,6 +69,8 @@ ART_4_LINE = (
     "termijn langer dan 12 weken / 90 dagen / 3 maanden: niet verlengd (Algemene termijnenwet art. 4)"
 )
 EXTRA_HOLIDAY_NAME = "gelijkgestelde dag (Algemene termijnenwet art. 3 lid 3)"
+#: the line of a term the Atw does not cover because no wet or AMvB sets it (it cites no article of the Atw)
+AS_SET_LINE = "termijn zoals gesteld: niet verlengd als die op een zaterdag, zondag of feestdag eindigt"
 
 _WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
@@ -78,8 +88,9 @@ class Term:
     ``start`` is the day on which the term starts running (the day itself is not counted),
     ``nominal_end`` the end date before applying the Atw, ``due`` the last day on which the act
     can still be performed in time (after the Atw), and ``explanation`` Dutch lines describing
-    how ``due`` was reached. ``atw_applies`` is False when Atw art. 4 excludes the term; it is
-    carried over by :func:`shift_term`.
+    how ``due`` was reached. ``atw_applies`` is False when Atw art. 4 excludes the term or when it
+    is not ``statutory`` (not set by a wet or AMvB, so computed as set); it is carried over by
+    :func:`shift_term`.
     """
 
     start: date
@@ -87,6 +98,36 @@ class Term:
     due: date
     explanation: tuple[str, ...]
     atw_applies: bool = True
+    statutory: bool = True
+
+
+@dataclass(frozen=True)
+class TermSource:
+    """Where a kind of deadline comes from, and whether the Atw covers it (a term set by a wet or AMvB)."""
+
+    source: str
+    statutory: bool
+
+    @property
+    def line(self) -> str:
+        """The first line of a stored deadline's explanation: its legal source and the Atw's reach."""
+        if self.statutory:
+            return f"Grondslag: {self.source}; wettelijke termijn, de Algemene termijnenwet is van toepassing"
+        return (
+            f"Grondslag: {self.source}; termijn gesteld door het secretariaat, geldt zoals gesteld "
+            "(geen termijn uit een wet of algemene maatregel van bestuur)"
+        )
+
+
+#: The deadlines of a case (``DeadlineKind`` values) with their source (procedure.md §7 and §0).
+TERM_SOURCES: dict[str, TermSource] = {
+    "filing": TermSource("Woningwet art. 44 lid 4", statutory=True),
+    "decision": TermSource("Woningwet art. 44 lid 5; verlenging BTIV art. 40 lid 2", statutory=True),
+    "objection": TermSource("Awb art. 6:7 en 6:8", statutory=True),
+    "remedy": TermSource("Awb art. 4:5", statutory=False),
+    "response": TermSource("verweertermijn per zaak (Rtiv art. 19a-d)", statutory=False),
+    "information": TermSource("vraag om inlichtingen, termijn per vraag", statutory=False),
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -249,6 +290,14 @@ def working_days_between(a: date, b: date, extra_holidays: ExtraHolidays = None)
     return -_count_working_days(b, a, extras)
 
 
+def next_working_day(d: date, extra_holidays: ExtraHolidays = None) -> date:
+    """``d`` itself when it is a working day, else the next working day (Atw art. 1 for a last day)."""
+    extras = _resolve_extras(extra_holidays)
+    while not _is_working_day(d, extras):
+        d += _ONE_DAY
+    return d
+
+
 def subtract_working_days(d: date, n: int, extra_holidays: ExtraHolidays = None) -> date:
     """Return the date ``n`` working days before ``d`` (``d`` itself is not counted).
 
@@ -331,13 +380,16 @@ def _day_label(d: date, extras: Mapping[date, str]) -> str:
 
 
 def _apply_atw(
-    start: date, nominal_end: date, *, applies: bool, extras: Mapping[date, str]
+    start: date, nominal_end: date, *, applies: bool, extras: Mapping[date, str], statutory: bool = True
 ) -> tuple[date, list[str]]:
     """Apply Atw art. 1 and 2 (until stable) to a term running from ``start`` to ``nominal_end``.
 
-    Returns the due date and the Dutch explanation lines, starting with "eindigt op ...".
+    Returns the due date and the Dutch explanation lines, starting with "eindigt op ...". A term
+    that is not ``statutory`` is kept as set (no article of the Atw cited).
     """
     head = f"eindigt op {_day_label(nominal_end, extras)}"
+    if not statutory:
+        return nominal_end, [head, AS_SET_LINE]
     if not applies:
         return nominal_end, [head, ART_4_LINE]
 
@@ -372,6 +424,7 @@ def compute_term(
     days: int = 0,
     weeks: int = 0,
     months: int = 0,
+    atw: bool = True,
     extra_holidays: ExtraHolidays = None,
 ) -> Term:
     """Compute a term of the given length running after ``start``, applying the Atw.
@@ -379,13 +432,15 @@ def compute_term(
     The nominal end is :func:`add_period` of ``start``; then art. 1 and art. 2 are applied
     repeatedly until the due date is stable, unless art. 4 excludes the term (more than 90 days,
     12 weeks or 3 months; mixed input judged on its length in days), in which case
-    ``due == nominal_end``. Raises ``ValueError`` for a negative or zero-length term.
+    ``due == nominal_end``. With ``atw=False`` (a term not set by a wet or AMvB, see
+    :data:`TERM_SOURCES`) the term is computed as set: ``due == nominal_end``. Raises
+    ``ValueError`` for a negative or zero-length term.
     """
     _validate_period(days, weeks, months)
     extras = _resolve_extras(extra_holidays)
     nominal_end = add_period(start, days=days, weeks=weeks, months=months)
-    applies = _atw_applies(start, nominal_end, days, weeks, months)
-    due, lines = _apply_atw(start, nominal_end, applies=applies, extras=extras)
+    applies = atw and _atw_applies(start, nominal_end, days, weeks, months)
+    due, lines = _apply_atw(start, nominal_end, applies=applies, extras=extras, statutory=atw)
     header = f"termijn van {_describe_period(days, weeks, months)} na {format_date_nl(start)}"
     return Term(
         start=start,
@@ -393,6 +448,7 @@ def compute_term(
         due=due,
         explanation=(header, *lines),
         atw_applies=applies,
+        statutory=atw,
     )
 
 
@@ -405,20 +461,25 @@ def extend_term(
     reason: str = "",
     extra_holidays: ExtraHolidays = None,
 ) -> Term:
-    """Extend ``term`` by a period counted from its current ``due`` date, then apply the Atw.
+    """Extend ``term`` by a period counted from its ``nominal_end``, then apply the Atw.
 
-    Used e.g. for "verdaging van de beslistermijn met ten hoogste 4 weken". The extension is
-    treated as a term of its own running after the old ``due``: art. 4 is judged on the extension
-    period and art. 2 counts the days after the old ``due``. ``start`` is kept; ``nominal_end``
-    becomes the old ``due`` plus the period; explanation lines are appended.
+    Used e.g. for "verdaging van de beslistermijn met ten hoogste 4 weken". The extension counts
+    from the term's nominal end, not from the day the Atw moved it to: the Atw only lets the act be
+    done on the next working day, it does not lengthen the term that is extended (issue 12;
+    procedure.md §0). The extension is treated as a term of its own running after the old nominal
+    end: art. 4 is judged on the extension period and art. 2 counts the days after the old nominal
+    end. ``start`` is kept; ``nominal_end`` becomes the old nominal end plus the period; explanation
+    lines are appended. A term that is not ``statutory`` stays as set.
     """
     _validate_period(days, weeks, months)
     extras = _resolve_extras(extra_holidays)
-    base = term.due
+    base = term.nominal_end
     nominal_end = add_period(base, days=days, weeks=weeks, months=months)
-    applies = _atw_applies(base, nominal_end, days, weeks, months)
-    due, lines = _apply_atw(base, nominal_end, applies=applies, extras=extras)
+    applies = term.statutory and _atw_applies(base, nominal_end, days, weeks, months)
+    due, lines = _apply_atw(base, nominal_end, applies=applies, extras=extras, statutory=term.statutory)
     header = f"termijn verlengd met {_describe_period(days, weeks, months)} na {format_date_nl(base)}"
+    if term.due != term.nominal_end:
+        header += ", het einde van de termijn zonder de verlenging door de Algemene termijnenwet"
     if reason:
         header += f" ({reason})"
     return replace(
@@ -451,7 +512,9 @@ def shift_term(
         raise ValueError("suspended_days must be >= 0")
     extras = _resolve_extras(extra_holidays)
     nominal_end = term.nominal_end + timedelta(days=suspended_days)
-    due, lines = _apply_atw(term.start, nominal_end, applies=term.atw_applies, extras=extras)
+    due, lines = _apply_atw(
+        term.start, nominal_end, applies=term.atw_applies, extras=extras, statutory=term.statutory
+    )
     header = f"termijn opgeschort met {_plural(suspended_days, 'dag', 'dagen')}"
     if reason:
         header += f" ({reason})"

@@ -454,18 +454,53 @@ def test_invalid_extra_holiday_is_loud() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_extend_term_counts_from_due() -> None:
-    original = term(date(2028, 1, 1), weeks=4)  # due Monday 31-01-2028
+def test_extend_term_counts_from_the_nominal_end() -> None:
+    """An extension counts from the term's nominal end, not from its Atw-extended end (issue 12). It was
+    counted from ``due``: nominal end 28-02-2028 instead of Saturday 26-02-2028."""
+    original = term(date(2028, 1, 1), weeks=4)  # nominal Saturday 29-01-2028, due Monday 31-01-2028
     extended = extend_term(original, weeks=4, reason="verdaging", extra_holidays=NO_EXTRAS)
     assert extended.start == original.start
-    assert extended.nominal_end == date(2028, 2, 28)
+    assert extended.nominal_end == date(2028, 2, 26)
     assert extended.due == date(2028, 2, 28)
     assert extended.explanation[: len(original.explanation)] == original.explanation
     assert extended.explanation[len(original.explanation) :] == (
-        "termijn verlengd met 4 weken na maandag 31-01-2028 (verdaging)",
-        "eindigt op maandag 28-02-2028",
+        "termijn verlengd met 4 weken na zaterdag 29-01-2028, het einde van de termijn zonder de verlenging "
+        "door de Algemene termijnenwet (verdaging)",
+        "eindigt op zaterdag 26-02-2028; verlengd tot maandag 28-02-2028 (Algemene termijnenwet art. 1)",
     )
     assert extend_due is extend_term
+
+
+def test_an_extension_from_good_friday_is_not_counted_from_the_tuesday_after_easter() -> None:
+    """Nominal end Good Friday 03-04-2026, due Tuesday 07-04-2026. Four more weeks from the nominal end: Friday
+    01-05-2026; from the due date it would have been Tuesday 05-05-2026 (Bevrijdingsdag), so 06-05-2026."""
+    original = term(date(2026, 3, 6), weeks=4)
+    assert (original.nominal_end, original.due) == (date(2026, 4, 3), date(2026, 4, 7))
+    extended = extend_term(original, weeks=4, extra_holidays=NO_EXTRAS)
+    assert extended.nominal_end == extended.due == date(2026, 5, 1)
+
+
+def test_a_term_set_by_the_secretariat_is_computed_as_set() -> None:
+    """The Atw covers terms set by a wet or AMvB; a term the secretariat sets ends on its day, even a Saturday,
+    and its explanation does not cite Atw art. 1 (issue 12)."""
+    as_set = compute_term(date(2028, 1, 1), weeks=4, atw=False, extra_holidays=NO_EXTRAS)
+    assert as_set.nominal_end == as_set.due == date(2028, 1, 29)  # a Saturday
+    assert not as_set.atw_applies and not as_set.statutory
+    assert not any("art. 1" in line or "art. 4" in line for line in as_set.explanation)
+    shifted = shift_term(as_set, suspended_days=1, reason="x", extra_holidays=NO_EXTRAS)
+    assert shifted.due == date(2028, 1, 30)  # a Sunday, still as set
+    extended = extend_term(as_set, weeks=1, extra_holidays=NO_EXTRAS)
+    assert extended.due == date(2028, 2, 5) and not any("art. 1" in line for line in extended.explanation)
+
+
+def test_the_term_sources_say_which_terms_the_atw_covers() -> None:
+    from disputes.atw import TERM_SOURCES
+
+    assert {k for k, s in TERM_SOURCES.items() if s.statutory} == {"filing", "decision", "objection"}
+    assert {k for k, s in TERM_SOURCES.items() if not s.statutory} == {"remedy", "response", "information"}
+    assert "Woningwet art. 44 lid 4" in TERM_SOURCES["filing"].source
+    assert "Awb art. 6:7" in TERM_SOURCES["objection"].source
+    assert all("Algemene termijnenwet art." not in TERM_SOURCES[k].line for k in ("remedy", "response", "information"))
 
 
 def test_extend_term_applies_atw_again() -> None:
@@ -637,7 +672,7 @@ def test_shift_term_properties(start: date, period: dict[str, int], suspended: i
 def test_extend_term_properties(start: date, weeks: int) -> None:
     original = term(start, weeks=6)
     extended = extend_term(original, weeks=weeks, extra_holidays=NO_EXTRAS)
-    assert extended.nominal_end == original.due + timedelta(weeks=weeks)
+    assert extended.nominal_end == original.nominal_end + timedelta(weeks=weeks)
     assert extended.due >= extended.nominal_end
     assert working(extended.due)
     assert extended.explanation[: len(original.explanation)] == original.explanation
