@@ -9,6 +9,7 @@ and docs/adr/0002-settings-from-environment.md.
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -239,14 +240,30 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Extra public holidays (Algemene termijnenwet art. 3 lid 3), ISO dates separated by commas.
 ATW_EXTRA_HOLIDAYS = env_list("ATW_EXTRA_HOLIDAYS", "")
-# The date the provisional nakoming rule set (Wet versterking regie volkshuisvesting) takes effect.
-NAKOMING_EFFECTIVE_FROM = os.environ.get("NAKOMING_EFFECTIVE_FROM", "2025-01-01")
+# The date the provisional nakoming rule set (Wet versterking regie volkshuisvesting, Kamerstuk 36 512) takes
+# effect, ISO (2026-01-01). NO default: the law has no commencement date we can cite, so unset means no rule set
+# covers nakoming and a nakoming request is inadmissible (A4). The demo (make run) sets one; every screen that
+# relies on the rule set then says the rules are provisional (disputes/rules.py).
+NAKOMING_EFFECTIVE_FROM = os.environ.get("NAKOMING_EFFECTIVE_FROM", "").strip() or None
+if NAKOMING_EFFECTIVE_FROM is not None:
+    try:
+        date.fromisoformat(NAKOMING_EFFECTIVE_FROM)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"NAKOMING_EFFECTIVE_FROM is a date like 2026-01-01, not {NAKOMING_EFFECTIVE_FROM!r}"
+        ) from exc
 # The remedy against the binding decision (docs/adr/0016-choices-the-law-leaves-open.md): "bezwaar" at the
 # Minister first (Awb 7:1, the default), or "beroep" directly at DECISION_APPEAL_BODY.
 DECISION_REMEDY = os.environ.get("DECISION_REMEDY", "bezwaar")
 if DECISION_REMEDY not in {"bezwaar", "beroep"}:
     raise ImproperlyConfigured("DECISION_REMEDY is bezwaar or beroep")
 DECISION_APPEAL_BODY = os.environ.get("DECISION_APPEAL_BODY", "de rechtbank")
+# The Minister's letters (binding decision, extension notice) are signed "<MINISTER_TITLE>, namens deze,
+# <MINISTER_MANDATE_FUNCTION>" (disputes/letters.py): the function under which the officials sign by mandate.
+MINISTER_TITLE = os.environ.get("MINISTER_TITLE", "de Minister van Volkshuisvesting en Ruimtelijke Ordening")
+MINISTER_MANDATE_FUNCTION = os.environ.get("MINISTER_MANDATE_FUNCTION", "de directeur Woningmarkt")
+# The commission seats a chair and this many members per case (docs/adr/0017-the-commission-per-case.md).
+COMMISSION_MEMBERS_PER_CASE = int(os.environ.get("COMMISSION_MEMBERS_PER_CASE", "2"))
 # The public address of the site, for links in e-mails (no request there to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # Uploads through the portal: at most this many files and bytes in one request.

@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .atw import format_date_nl
+from .clock import AMSTERDAM
 from .models import Deadline, DeadlineKind, Dispute, PartyRole
 
 FONT, FONT_BOLD = "Vera", "VeraBd"
@@ -33,6 +34,9 @@ LETTERS = {
     "uitnodiging_hoorzitting": ("uitnodiging_hoorzitting", "Uitnodiging hoorzitting"),
     "verlengingsbericht": ("verlengingsbericht", "Verlenging van de beslistermijn"),
     "bindende_uitspraak": ("bindende_uitspraak", "Bindende uitspraak"),
+    "mededeling_intrekking": ("intrekking", "Mededeling intrekking"),
+    "herstelbesluit": ("bindende_uitspraak", "Herstelbesluit"),  # part of the decision it corrects
+    "niet_ontvankelijk": ("mededeling_ontvankelijkheid", "Besluit: verzoek niet-ontvankelijk"),
 }
 
 
@@ -67,8 +71,64 @@ def minister() -> str:
     return getattr(settings, "MINISTER_TITLE", "de Minister van Volkshuisvesting en Ruimtelijke Ordening")
 
 
+#: Letters that are the Minister's own (her binding decision, the extension of her decision term): they come
+#: from the Minister, not from the commission's secretariat, and are signed "namens deze" (mandate, Awb 10:1).
+FROM_THE_MINISTER = {"bindende_uitspraak", "verlengingsbericht"}
+
+
+def mandate_function() -> str:
+    """The function of the official who signs for the Minister under mandate (configuration)."""
+    return getattr(settings, "MINISTER_MANDATE_FUNCTION", "de directeur Woningmarkt")
+
+
+def upper_first(value: str) -> str:
+    """The first letter in capitals, the rest as it is (``str.capitalize`` would lower "Minister")."""
+    return value[:1].upper() + value[1:]
+
+
+def minister_signature(signatory=None) -> str:
+    """The signature of a letter from the Minister, as markup: "De Minister van ..., namens deze," then the
+    name of the official who signs (when known) and the function under which they sign."""
+    name = signatory.get_full_name() if signatory is not None else ""
+    lines = [upper_first(minister()) + ",", _("namens deze,"), "", *([name] if name else []), mandate_function()]
+    return "<br/>".join(text(line) for line in lines)
+
+
+#: the capacity in which an organisation receives an extension notice (BTIV art. 40 lid 2)
+NOTICE_CAPACITIES = ("applicant", "respondent", "municipality")
+
+
+def extension_addressees(dispute: Dispute) -> list[tuple[str, object]]:
+    """Who receives the notice of an extension of the decision term (BTIV art. 40 lid 2): every party to the
+    case, as ``(capacity, organisation)``, and the college van B&W of the gemeente of the agreement, as
+    ``("municipality", gemeente)``, also when the gemeente is itself a party or is none."""
+    parties = [(p.role, p.organisation) for p in dispute.parties.select_related("organisation")]
+    return [*parties, ("municipality", dispute.agreement.municipality)]
+
+
+def notice_addresses(organisation, capacity: str) -> list[str]:
+    """The e-mail addresses a letter to ``organisation`` goes to: a party's members and its general address;
+    the college van B&W at the gemeente's general address (``Organisation.email``), or, when it has none, the
+    gemeente's members. Empty: the organisation cannot be reached."""
+    members = sorted({m.user.email for m in organisation.memberships.select_related("user")
+                      if m.user.is_active and m.user.email})
+    general = [organisation.email] if organisation.email else []
+    if capacity == "municipality":
+        return general or members
+    return sorted(set(members) | set(general))
+
+
 def remedies_clause(kind: str) -> str:
     """The rechtsmiddelenclausule: what the addressee can do against this letter."""
+    if kind == "herstelbesluit":
+        return _correction_remedies()
+    if kind == "niet_ontvankelijk":
+        return _(
+            "Bent u het niet eens met deze beslissing? Dan kunt u binnen zes weken na de dag van verzending "
+            "een bezwaarschrift indienen bij %(minister)s (artikel 6:7 en 6:8 Algemene wet bestuursrecht). "
+            "Vermeld in het bezwaarschrift ten minste uw naam en adres, de datum, het zaaknummer en de redenen "
+            "van uw bezwaar, en onderteken het."
+        ) % {"minister": minister()}
     if kind == "bindende_uitspraak" and settings.DECISION_REMEDY == "beroep":
         return _(
             "Bent u het niet eens met deze bindende uitspraak? Dan kunt u binnen zes weken na de dag "
@@ -99,7 +159,12 @@ def _due(dispute: Dispute, kind: str) -> Deadline | None:
 
 
 def _parties(dispute: Dispute, role: str) -> str:
-    names = [p.organisation.name for p in dispute.parties.select_related("organisation") if p.role == role]
+    """The names of the parties in ``role``; an applicant that withdrew its part says when (procedure.md §0)."""
+    names = [
+        p.organisation.name if p.withdrawn_at is None else _("%(name)s (ingetrokken op %(date)s)") % {
+            "name": p.organisation.name, "date": format_date_nl(p.withdrawn_at.astimezone(AMSTERDAM).date())}
+        for p in dispute.parties.select_related("organisation") if p.role == role
+    ]
     return ", ".join(names)
 
 
@@ -174,18 +239,34 @@ def _body(kind: str, dispute: Dispute, context: dict) -> list[tuple[str, str]]:
             paragraphs.append(("body", _("De Minister beslist nu uiterlijk op %(due)s.") % {
                 "due": format_date_nl(decision.due)}))
             paragraphs.append(("small", "<br/>".join(text(line) for line in decision.explanation)))
+        addressees = extension_addressees(dispute)
+        paragraphs.append(("body", _(
+            "Dit bericht gaat aan de partijen (%(parties)s) en aan het college van burgemeester en wethouders van "
+            "%(municipality)s, de gemeente van de prestatieafspraken."
+        ) % {"parties": text(", ".join(o.name for c, o in addressees if c != "municipality")),
+             "municipality": text(dispute.agreement.municipality.name)}))
     elif kind == "bindende_uitspraak":
         paragraphs.append(("body", _(
             "%(minister)s doet, gelet op artikel 44, vierde lid, van de Woningwet en het advies van de "
             "Adviescommissie geschilbeslechting prestatieafspraken, de volgende bindende uitspraak in het geschil "
             "met zaaknummer %(case)s."
-        ) % {"minister": text(minister()).capitalize(), "case": case}))
+        ) % {"minister": text(upper_first(minister())), "case": case}))
         for point in dispute.points.all():
             paragraphs.append(("heading", f"{point.number}. {text(point.title)}"))
-            if point.admissibility == "inadmissible":
-                reasons = ", ".join(point.inadmissibility_reasons)
-                paragraphs.append(("body", _("Niet-ontvankelijk (%(reasons)s).") % {"reasons": text(reasons)}))
+            # the Minister's decision on admissibility; the secretariat's verdict was a proposal
+            decided = point.decision_admissibility or point.admissibility
+            if decided == "inadmissible":
+                paragraphs.append(("body", _("Niet-ontvankelijk: %(reasons)s.") % {
+                    "reasons": text(reasons_in_words(point.inadmissibility_reasons))}))
+                words = point.decision_reason or point.admissibility_note
+                if words:
+                    paragraphs.append(("body", text(words)))
                 continue
+            if point.admissibility == "inadmissible":
+                paragraphs.append(("body", _(
+                    "Het secretariaat stelde voor dit geschilpunt niet-ontvankelijk te verklaren; de Minister acht "
+                    "het ontvankelijk en beoordeelt het inhoudelijk."
+                )))
             if point.decision_finding:
                 paragraphs.append(("body", _("Beslissing: %(finding)s.") % {
                     "finding": text(point.get_decision_finding_display())}))
@@ -194,8 +275,116 @@ def _body(kind: str, dispute: Dispute, context: dict) -> list[tuple[str, str]]:
                     "reason": text(point.decision_reason)}))
             elif point.decision_follows_advice:
                 paragraphs.append(("body", _("De Minister volgt het advies van de commissie.")))
+    elif kind == "niet_ontvankelijk":
+        paragraphs.extend(_inadmissible_body(dispute, context, case))
+    elif kind == "herstelbesluit":
+        paragraphs.extend(_correction_body(dispute, context, case))
+    elif kind == "mededeling_intrekking":
+        paragraphs.extend(_withdrawal_body(dispute, case))
     else:
         raise ValueError(f"unknown letter kind {kind!r}")
+    return paragraphs
+
+
+def reasons_in_words(codes) -> str:
+    """Reason codes as the words of their labels (A3 -> "A3 gaat over de inhoud van gemeentelijk beleid")."""
+    from .models import InadmissibilityReason
+
+    return "; ".join(str(InadmissibilityReason(c).label) if c in InadmissibilityReason.values else str(c)
+                     for c in codes)
+
+
+def _inadmissible_body(dispute: Dispute, context: dict, case: str) -> list[tuple[str, str]]:
+    """The Minister's decision that the request is inadmissible as a whole (Awb 3:46: reasons per point in
+    words; Awb 4:5: a remedy that came after the term was weighed)."""
+    paragraphs = [("body", _(
+        "%(minister)s verklaart, gelet op artikel 44, vierde lid, van de Woningwet, het verzoek om "
+        "geschilbeslechting met zaaknummer %(case)s niet-ontvankelijk. Dat betekent dat de Minister het geschil "
+        "niet inhoudelijk beoordeelt en geen bindende uitspraak over de inhoud doet."
+    ) % {"minister": text(minister()).capitalize(), "case": case})]
+    paragraphs.append(("heading", _("Motivering per geschilpunt")))
+    for point in dispute.points.all():
+        paragraphs.append(("heading", f"{point.number}. {text(point.title)}"))
+        paragraphs.append(("body", _("Niet-ontvankelijk: %(reasons)s.") % {
+            "reasons": text(reasons_in_words(point.inadmissibility_reasons))}))
+        words = point.decision_reason or point.admissibility_note
+        if words:
+            paragraphs.append(("body", text(words)))
+        if point.admissibility == "admissible":
+            paragraphs.append(("body", _(
+                "Het secretariaat achtte dit geschilpunt ontvankelijk. De Minister wijkt daarvan af om de "
+                "hierboven genoemde redenen."
+            )))
+    late = context.get("late_remedy") or []
+    if late:
+        paragraphs.append(("heading", _("Stukken ontvangen na de hersteltermijn")))
+        paragraphs.append(("body", _(
+            "Na afloop van de hersteltermijn, maar vóór deze beslissing, heeft de verzoeker nog stukken "
+            "gestuurd: %(docs)s. De Minister heeft die bij deze beslissing betrokken: %(weighed)s"
+        ) % {"docs": text(", ".join(late)), "weighed": text(context.get("late_remedy_weighed", ""))}))
+    paragraphs.append(("body", _("%(minister)s, namens deze,") % {"minister": text(minister()).capitalize()}))
+    return paragraphs
+
+
+def _correction_body(dispute: Dispute, context: dict, case: str) -> list[tuple[str, str]]:
+    """The herstelbesluit: the Minister corrects an obvious error (kennelijke verschrijving) in the decision;
+    ``context["reason"]`` says what was corrected (disputes.services.aftercare.dispute_correct_decision)."""
+    from .clock import localdate
+
+    decided = format_date_nl(localdate(dispute.decided_at)) if dispute.decided_at else "-"
+    return [
+        ("body", _(
+            "%(minister)s herstelt een kennelijke verschrijving in de bindende uitspraak van %(date)s in het geschil "
+            "met zaaknummer %(case)s."
+        ) % {"minister": text(minister()).capitalize(), "date": decided, "case": case}),
+        ("heading", _("Wat wordt hersteld")),
+        ("body", text(context.get("reason") or _("[omschrijf de verbetering]"))),
+        ("body", _(
+            "Voor het overige blijft de bindende uitspraak ongewijzigd. Dit herstelbesluit maakt deel uit van de "
+            "bindende uitspraak."
+        )),
+        ("body", _("%(minister)s, namens deze,") % {"minister": text(minister()).capitalize()}),
+    ]
+
+
+def _correction_remedies() -> str:
+    if settings.DECISION_REMEDY == "beroep":
+        return _(
+            "Bent u het niet eens met dit herstelbesluit? Dan kunt u binnen zes weken na de dag van verzending "
+            "ervan beroep instellen bij %(court)s (artikel 6:7, 6:8 en 7:1 Algemene wet bestuursrecht). Vermeld "
+            "het zaaknummer en de redenen van uw beroep, en onderteken het."
+        ) % {"court": settings.DECISION_APPEAL_BODY}
+    return _(
+        "Bent u het niet eens met dit herstelbesluit? Dan kunt u binnen zes weken na de dag van verzending ervan "
+        "een bezwaarschrift indienen bij %(minister)s (artikel 6:7 en 6:8 Algemene wet bestuursrecht). Vermeld "
+        "ten minste uw naam en adres, de datum, het zaaknummer en de redenen van uw bezwaar, en onderteken het."
+    ) % {"minister": minister()}
+
+
+def _withdrawal_body(dispute: Dispute, case: str) -> list[tuple[str, str]]:
+    """The notice that applicants withdrew (procedure.md §0): who withdrew when, and whether the case goes on for
+    the other applicants (a co-applicant's withdrawal ends only its own part) or has ended."""
+    applicants = [p for p in dispute.parties.select_related("organisation") if p.role == PartyRole.APPLICANT]
+    withdrawn = sorted((p for p in applicants if p.withdrawn_at), key=lambda p: p.withdrawn_at)
+    remaining = [p.organisation.name for p in applicants if p.withdrawn_at is None]
+    paragraphs = [("body", _("In het geschil met zaaknummer %(case)s is het verzoek ingetrokken door:") % {
+        "case": case})]
+    for party in withdrawn:
+        paragraphs.append(("body", _("%(name)s, op %(date)s.") % {
+            "name": text(party.organisation.name),
+            "date": format_date_nl(party.withdrawn_at.astimezone(AMSTERDAM).date())}))
+    if not withdrawn:
+        paragraphs.append(("body", "-"))
+    if remaining:
+        paragraphs.append(("body", _(
+            "Een intrekking beëindigt alleen het deel van het verzoek van de verzoeker die intrekt. Het geschil "
+            "loopt door voor %(names)s; de termijnen blijven gelden."
+        ) % {"names": text(", ".join(remaining))}))
+    else:
+        paragraphs.append(("body", _(
+            "Daarmee hebben alle verzoekers het verzoek ingetrokken. De behandeling van het geschil is beëindigd; "
+            "de Minister doet geen uitspraak."
+        )))
     return paragraphs
 
 
@@ -221,7 +410,8 @@ def _render_letter(kind: str, dispute: Dispute, *, on: date | None = None, **con
     )
     sent_on = on or (dispute.submitted_at.date() if dispute.submitted_at else None)
     header = Table(
-        [[Paragraph(text(_("Secretariaat Adviescommissie geschilbeslechting prestatieafspraken")),
+        [[Paragraph(text(upper_first(minister()) if kind in FROM_THE_MINISTER
+                         else _("Secretariaat Adviescommissie geschilbeslechting prestatieafspraken")),
                     styles["sender"]),
           Paragraph(text(_("Zaaknummer: %(case)s") % {"case": dispute.case_number or "-"}) + "<br/>"
                     + text(_("Datum: %(date)s") % {"date": format_date_nl(sent_on) if sent_on else "-"}),
@@ -231,6 +421,10 @@ def _render_letter(kind: str, dispute: Dispute, *, on: date | None = None, **con
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story = [header, Spacer(1, 12 * mm), Paragraph(text(title), styles["title"])]
     story += [Paragraph(markup, styles[style]) for style, markup in _body(kind, dispute, context)]
+    if kind in FROM_THE_MINISTER:  # signed for the Minister by the official who adopts or extends
+        signatory = dispute.decision_adopted_by if kind == "bindende_uitspraak" else None
+        story += [Spacer(1, 4 * mm), Paragraph(minister_signature(context.get("signatory") or signatory),
+                                               styles["body"])]
     story += [Spacer(1, 8 * mm), Paragraph(text(_("Rechtsmiddelen")), styles["heading"]),
               Paragraph(text(remedies_clause(kind)), styles["small"])]
     doc.build(story)

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .errors import NotPermitted
-from .models import Dispute, PartyRole, StaffRole
+from .models import CaseSeatRole, Dispute, PartyRole, StaffRole
 from .states import OPERATIONS, TRANSITIONS, Actor
 from .visibility import organisation_ids, roles  # re-exported: permissions.roles(user) etc.
 
@@ -27,9 +27,26 @@ def is_staff_member(user) -> bool:
     return has_role(user, *StaffRole.values)
 
 
+def active_party_ids(dispute: Dispute, role: str | None = None) -> set:
+    """The organisations that act as ``role`` (or as any party) on the case: an applicant that withdrew its part
+    of a joint request (``DisputeParty.withdrawn_at``) no longer does. It still sees the case as a former party
+    (``Dispute.objects.visible_to``) and hears of it, since the binding decision concerns the agreement it is a
+    party to; it can do nothing on it any more (procedure.md §0)."""
+    return {p.organisation_id for p in dispute.parties.all()
+            if (role is None or p.role == role) and p.withdrawn_at is None}
+
+
 def party_organisations(user, dispute: Dispute, role: str) -> set:
-    """The user's organisations that are ``role`` (applicant/respondent) in this dispute."""
-    return organisation_ids(user) & dispute.organisation_ids(role)
+    """The user's organisations that are ``role`` (applicant/respondent) in this dispute (and have not withdrawn)."""
+    return organisation_ids(user) & active_party_ids(dispute, role)
+
+
+def is_former_applicant(user, dispute: Dispute) -> bool:
+    """Whether the user belongs only to applicants of this case that have withdrawn their part."""
+    withdrawn = {p.organisation_id for p in dispute.parties.all()
+                 if p.role == PartyRole.APPLICANT and p.withdrawn_at is not None}
+    mine = organisation_ids(user)
+    return bool(mine & withdrawn) and not mine & active_party_ids(dispute)
 
 
 def is_applicant(user, dispute: Dispute) -> bool:
@@ -51,7 +68,7 @@ def _first_by_name(organisation_ids_: set):
 def acting_organisation(user, dispute: Dispute, role: str | None = None):
     """The party organisation ``user`` acts for on this case (optionally: as ``role``), from membership, never
     from input; the first by name when the user belongs to several; None for someone who is no party."""
-    return _first_by_name(organisation_ids(user) & dispute.organisation_ids(role))
+    return _first_by_name(organisation_ids(user) & active_party_ids(dispute, role))
 
 
 def acting_organisation_in_overleg(user, agreement):
@@ -107,9 +124,19 @@ def _actors_of(user, dispute: Dispute) -> frozenset[str]:
     if is_respondent(user, dispute):
         actors.add(Actor.RESPONDENT)
     staff = {actor for actor, wanted in _ACTOR_ROLES.items() if has_role(user, *wanted)}
+    if Actor.COMMISSION_CHAIR in staff and not _chairs_the_case(user, dispute):
+        staff.discard(Actor.COMMISSION_CHAIR)
     if staff and can_view_dispute(user, dispute):
         actors |= staff
     return frozenset(actors)
+
+
+def _chairs_the_case(user, dispute: Dispute) -> bool:
+    """Once the commission is composed for the case, only its seated chair acts as the chair (ADR 0017); before,
+    every chair on the roster may (e.g. to hand a case back), and the advice waits for a composition."""
+    seated = (dispute.commission_seats.filter(ended_at__isnull=True, role=CaseSeatRole.CHAIR)
+              .values_list("user_id", flat=True).first())
+    return seated is None or seated == user.pk
 
 
 def may_ever(user, dispute: Dispute, operation: str) -> bool:
@@ -187,6 +214,20 @@ def can_recuse(user, dispute: Dispute) -> bool:
         and has_role(user, StaffRole.COMMISSION_MEMBER, StaffRole.COMMISSION_CHAIR)
         and can_view_dispute(user, dispute)
     )
+
+
+def decision_preparer_ids(dispute: Dispute) -> set:
+    """Who prepared the binding decision: whoever uploaded a draft of it and every official who recorded a
+    decision per point (procedure.md §0, four eyes). None of them may adopt it, with or without a draft."""
+    ids = set(dispute.events.filter(kind__in=("point_decided", "decision_drafted"))
+              .values_list("actor_id", flat=True))
+    ids.add(dispute.decision_drafted_by_id)
+    return ids - {None}
+
+
+def may_adopt_decision(user, dispute: Dispute) -> bool:
+    """Four eyes: whoever prepared the binding decision (``decision_preparer_ids``) cannot adopt it."""
+    return user is not None and user.pk not in decision_preparer_ids(dispute)
 
 
 def can_record_effort(user, agreement) -> bool:

@@ -1,11 +1,13 @@
 """Reads: querysets already filtered to what a user may see, with what the page needs prefetched."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
-from . import permissions
+from . import clock, permissions
+from .atw import format_date_nl
 from .models import Deadline, DeadlineKind, Dispute, DisputeEvent, Document
 
 
@@ -20,7 +22,8 @@ def disputes_for(user) -> QuerySet[Dispute]:
                 "deadlines",
                 queryset=Deadline.objects.filter(kind=DeadlineKind.DECISION, closed_at__isnull=True),
                 to_attr="open_decision_deadlines",
-            )
+            ),
+            decision_deadlines_prefetch(),  # "te laat beslist" (late_decisions), without a query per case
         )
         .order_by("-submitted_at", "-created_at")
     )
@@ -97,3 +100,71 @@ def open_information_requests(dispute: Dispute, organisation_ids) -> list[Inform
     """The open information requests of a case put to these organisations, oldest first."""
     wanted = set(organisation_ids)
     return [r for r in information_requests(dispute) if r.is_open and r.deadline.organisation_id in wanted]
+
+
+# -- a late decision (issue 12, defect 8): the one rule every page that shows a case reads -------------------
+@dataclass(frozen=True)
+class LateDecision:
+    """The Minister decided after the decision term (with its suspensions and extensions) had ended."""
+
+    decided_on: date
+    due: date
+
+    @property
+    def days_late(self) -> int:
+        return (self.decided_on - self.due).days
+
+    def text(self) -> str:
+        return _(
+            "Te laat beslist: de uitspraak is van %(decided_on)s; de beslistermijn (met opschortingen en "
+            "verlengingen) liep tot en met %(due)s."
+        ) % {"decided_on": format_date_nl(self.decided_on), "due": format_date_nl(self.due)}
+
+
+def decision_due(dispute: Dispute) -> date | None:
+    """The last day of the decision term as it finally stood (open or closed), or ``None``."""
+    deadline = dispute.deadlines.filter(kind=DeadlineKind.DECISION).order_by("-created_at", "-pk").first()
+    return deadline.due if deadline else None
+
+
+_UNKNOWN = object()
+
+
+def late_decision(dispute: Dispute, *, due=_UNKNOWN) -> LateDecision | None:
+    """Whether the case was decided (binding decision or inadmissibility) after its decision term's due date:
+    the decision's Amsterdam date is later than the due date of the decision deadline, which carries every
+    suspension (Awb 4:15) and extension (BTIV 40 lid 2). ``due`` when the caller already read it."""
+    if dispute.decided_at is None:
+        return None
+    due = decision_due(dispute) if due is _UNKNOWN else due
+    if due is None:
+        return None
+    decided_on = clock.localdate(dispute.decided_at)
+    return LateDecision(decided_on=decided_on, due=due) if decided_on > due else None
+
+
+#: the prefetch ``late_decisions`` reads instead of querying: every decision deadline of each case
+DECISION_DEADLINES = "decision_deadlines"
+
+
+def decision_deadlines_prefetch() -> Prefetch:
+    """For a list page: ``Prefetch`` of every decision deadline (open or closed), read by ``late_decisions``."""
+    return Prefetch("deadlines", queryset=Deadline.objects.filter(kind=DeadlineKind.DECISION),
+                    to_attr=DECISION_DEADLINES)
+
+
+def late_decisions(disputes) -> dict:
+    """``late_decision`` for a list of cases, from ``decision_deadlines_prefetch`` or else in one query:
+    case pk -> LateDecision, for the late ones."""
+    decided = [d for d in disputes if d.decided_at is not None]
+    if not decided:
+        return {}
+    if all(hasattr(d, DECISION_DEADLINES) for d in decided):
+        rows = [(d.pk, deadline.due) for d in decided
+                for deadline in sorted(getattr(d, DECISION_DEADLINES), key=lambda x: (x.created_at, x.pk))]
+    else:
+        rows = (Deadline.objects.filter(dispute__in=[d.pk for d in decided], kind=DeadlineKind.DECISION)
+                .order_by("created_at", "pk").values_list("dispute_id", "due"))
+    dues = dict(rows)  # the latest per case wins
+    verdicts = {d.pk: late_decision(d, due=dues.get(d.pk)) for d in decided}
+    return {pk: verdict for pk, verdict in verdicts.items() if verdict is not None}

@@ -63,6 +63,9 @@ REMEDY_RETURN_STATES = (S.ADMISSIBILITY_REVIEW, S.EFFORT_REVIEW)
 #: States in which a question of the secretariat (request for information, repliek, dupliek) can be answered:
 #: from the end of the response round until the Minister has decided.
 ANSWERABLE_STATES = (S.EXCHANGE, S.HEARING_SCHEDULED, S.DELIBERATION, S.ADVICE_ISSUED)
+#: States in which the secretariat seats the commission for a case, or replaces a member: from receipt until
+#: the advice is issued (the commission advises as composed then).
+COMPOSABLE_STATES = tuple(s for s in OPEN_STATES if s != S.ADVICE_ISSUED)
 
 
 class Actor(models.TextChoices):
@@ -140,6 +143,9 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         TransitionSpec(
             "extend_decision_term", OPEN_STATES, None, Actor.MINISTER_OFFICIAL, _("Beslistermijn verlengen")
         ),
+        # ``withdraw`` is the applicant's action (the operation); it fires this transition only when the last
+        # applicant withdraws (or a draft is withdrawn): until then it ends one applicant's part of a joint
+        # request and the case stays where it is (``PARTIAL_EVENTS``; guards.withdrawal_problems).
         TransitionSpec("withdraw", (S.DRAFT, *OPEN_STATES), S.WITHDRAWN, Actor.APPLICANT, _("Intrekken")),
         TransitionSpec("settle", OPEN_STATES[1:], S.SETTLED, Actor.SECRETARY, _("Schikking vastleggen")),
         TransitionSpec("close", (S.DECIDED,), S.CLOSED, Actor.SYSTEM, _("Afsluiten")),
@@ -224,8 +230,20 @@ OPERATIONS: dict[str, Operation] = {
              **{actor: ALL_STATES for actor in _STAFF_OF_THE_MINISTRY}},
         ),
         _op("recuse", _("Verschonen"), ALL_STATES, *_COMMISSION),
+        # after the decision (Awb 6:9, herstelbesluit): the ministry registers a received bezwaar; only the
+        # Minister's official corrects an obvious error in the decision, while the case is still decided
+        _op("record_objection", _("Bezwaar ontvangen"), (S.DECIDED,), *_STAFF_OF_THE_MINISTRY),
+        _op("correct_decision", _("Herstelbesluit vaststellen"), (S.DECIDED,), Actor.MINISTER_OFFICIAL),
+        _op("compose_commission", _("Commissie samenstellen"), COMPOSABLE_STATES, Actor.SECRETARY),
+        _op("replace_commission_seat", _("Lid commissie vervangen"), COMPOSABLE_STATES, Actor.SECRETARY),
     )
 }
+
+
+#: The event an operation that is a transition records when it does not (yet) fire it, with the operation: the
+#: case stays in its state. One co-applicant's withdrawal ends only its own part of a joint request; the
+#: transition ``withdraw`` follows with the last applicant (procedure.md §0).
+PARTIAL_EVENTS: dict[str, str] = {"applicant_withdrawn": "withdraw"}
 
 
 def operation_states(name: str) -> frozenset[str]:

@@ -9,7 +9,7 @@ from datetime import date
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -21,7 +21,7 @@ from .models import DisputeEvent, Notification
 from .states import TRANSITIONS
 
 #: Event kinds the parties hear about by e-mail.
-NOTIFY_KINDS = set(TRANSITIONS) | {"responded"}
+NOTIFY_KINDS = set(TRANSITIONS) | {"responded", "applicant_withdrawn"}
 
 
 def recipients_for(event: DisputeEvent) -> list[str]:
@@ -77,6 +77,49 @@ def notify_event(*, event_id: int) -> int:
         except IntegrityError:
             continue  # already sent by an earlier run
         sent += 1
+    return sent
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_letter(*, event_id: int, document_id: str, recipients: list[dict]) -> int:
+    """E-mail a letter the case generated (e.g. the extension notice) as a PDF attachment to organisations that
+    may not see the case, such as the college van B&W of the gemeente of the agreement when the gemeente is no
+    party (BTIV art. 40 lid 2). ``recipients`` are ``{"organisation": id, "as": capacity}``; each goes to
+    ``letters.notice_addresses``. Recorded as a ``Notification`` of the event, so a second run sends nothing
+    twice. Parties read their letters on the case page; documents are not e-mailed to them."""
+    from .letters import LETTERS, notice_addresses
+    from .models import Document, Organisation
+
+    event = DisputeEvent.objects.select_related("dispute__agreement__municipality").filter(pk=event_id).first()
+    document = Document.objects.filter(pk=document_id, dispute_id=getattr(event, "dispute_id", None)).first()
+    if event is None or document is None:
+        return 0
+    kind = next((k for k, (doc_type, _title) in LETTERS.items() if doc_type == document.doc_type), "")
+    with document.file.open("rb") as handle:
+        content = handle.read()
+    sent = 0
+    for recipient in recipients:
+        organisation = Organisation.objects.filter(pk=recipient["organisation"]).first()
+        if organisation is None:
+            continue
+        context = {"event": event, "dispute": event.dispute, "organisation": organisation,
+                   "capacity": recipient.get("as", ""), "letter": kind, "site_url": settings.SITE_URL}
+        with translation.override("nl"):
+            subject = " ".join(render_to_string("emails/letter_subject.txt", context).split())
+            body = render_to_string("emails/letter_body.txt", context)
+        for address in notice_addresses(organisation, recipient.get("as", "")):
+            try:
+                with transaction.atomic():
+                    Notification.objects.create(
+                        event=event, recipient=address, subject=subject[:300], body=body, sent_at=clock.now()
+                    )
+                    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+                    message.attach(f"{document.doc_type}-{event.dispute.case_number}.pdf", content,
+                                   "application/pdf")
+                    message.send()
+            except IntegrityError:
+                continue  # already sent by an earlier run (or this address had the event's own e-mail)
+            sent += 1
     return sent
 
 

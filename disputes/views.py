@@ -13,10 +13,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import permissions, selectors
+from . import clock, permissions, selectors
 from .models import Deadline, PartyRole
 from .portal import common, guidance
 from .portal.case import case_context, render_case_page
+from .states import OPEN_STATES
 
 
 def _is_staff(user) -> bool:
@@ -30,6 +31,7 @@ def _portal_rows(user) -> list[dict]:
         Prefetch("deadlines", queryset=Deadline.objects.filter(closed_at__isnull=True), to_attr="portal_open_deadlines")
     )
     rows = []
+    late = selectors.late_decisions(disputes)  # "te laat beslist"
     for dispute in disputes:
         parties = list(dispute.parties.all())
         mine = [p for p in parties if p.organisation_id in org_ids]
@@ -41,14 +43,21 @@ def _portal_rows(user) -> list[dict]:
         question = guidance.waiting_question(dispute.state, dispute.portal_open_deadlines, org_ids)
         if question is not None:  # a question of the secretariat waits for this party
             expected, action_needed, due = _("Beantwoord de vraag van het secretariaat."), True, question
+        role_label = dict(PartyRole.choices)[role]
+        if mine and all(p.withdrawn_at for p in mine):  # a former applicant: it withdrew its part of the request
+            role_label = _("%(role)s (ingetrokken op %(date)s)") % {
+                "role": role_label, "date": clock.localdate(mine[0].withdrawn_at).strftime("%d-%m-%Y")}
+            if dispute.state in OPEN_STATES:
+                expected, action_needed, due = _("U hoeft niets meer te doen."), False, None
         rows.append({
             "dispute": dispute,
             "role": role,
-            "role_label": dict(PartyRole.choices)[role],
+            "role_label": role_label,
             "others": [p for p in parties if p.organisation_id not in org_ids],
             "action_needed": action_needed,
             "expected": expected,
             "due": guidance.due_text(due),
+            "late": late.get(dispute.pk),
         })
     return rows
 
@@ -62,7 +71,9 @@ def home(request):
             return redirect(reverse("workflow:worklist"))
         except NoReverseMatch:
             pass
-        return render(request, "disputes/home.html", {"disputes": selectors.disputes_for(user)})
+        disputes = list(selectors.disputes_for(user))
+        return render(request, "disputes/home.html",
+                      {"disputes": disputes, "late": selectors.late_decisions(disputes)})
     agreements = list(common.agreements_for(user))
     return render(request, "portal/home.html", {"rows": _portal_rows(user), "agreements": agreements})
 
@@ -71,7 +82,7 @@ def home(request):
 @login_required
 def dispute_detail(request, pk):
     dispute = permissions.get_dispute_for_user_or_404(request.user, pk=pk)
-    if common.role_of(request.user, dispute) in (common.APPLICANT, common.RESPONDENT):
+    if common.role_of(request.user, dispute) in (common.APPLICANT, common.RESPONDENT, common.FORMER_APPLICANT):
         return render_case_page(request, dispute)
     if permissions.is_staff_member(request.user):
         return redirect("workflow:case", pk=dispute.pk)  # staff work on the case from the staff case page

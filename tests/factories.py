@@ -101,6 +101,7 @@ class World:
     secretary: object
     chair: object
     commission_member: object
+    commission_member2: object
     official: object
     official2: object
 
@@ -118,6 +119,7 @@ class World:
             tenant=member("anna", huur), corp_user=member("bert", corp), gem_user=member("gerda", gem),
             outsider=member("olaf", other), secretary=staff("sec", "secretary"),
             chair=staff("chair", "commission_chair"), commission_member=staff("lid", "commission_member"),
+            commission_member2=staff("lid2", "commission_member"),
             official=staff("official", "minister_official"), official2=staff("official2", "minister_official"),
         )
 
@@ -149,6 +151,9 @@ def _steps(w: World):
         ("awaiting_response", "2017-01-18 09:00", lambda d: (
             services.dispute_assess_efforts(dispute=d, actor=w.secretary, sufficient=True, reason="Voldoende"),
             services.dispute_accept(dispute=d, actor=w.secretary),
+            # the commission for the case: the chair and COMMISSION_MEMBERS_PER_CASE (2) members (ADR 0017)
+            services.dispute_compose_commission(dispute=d, actor=w.secretary, chair=w.chair,
+                                                members=[w.commission_member, w.commission_member2]),
         )),
         ("exchange", "2017-02-20 09:00", lambda d: services.dispute_close_responses(dispute=d, actor=w.secretary)),
         ("deliberation", "2017-02-21 09:00", lambda d: services.dispute_skip_hearing(
@@ -160,7 +165,8 @@ def _steps(w: World):
         )),
         ("decided", "2017-03-01 09:00", lambda d: (
             [services.point_decide(point=p, actor=w.official, follow_advice=True) for p in d.points.all()],
-            services.dispute_decide(dispute=d, actor=w.official, documents=[pdf("bindende_uitspraak", 2)]),
+            # four eyes: who decided the points does not adopt the decision
+            services.dispute_decide(dispute=d, actor=w.official2, documents=[pdf("bindende_uitspraak", 2)]),
         )),
         ("closed", "2017-04-20 09:00", lambda d: services.dispute_close(dispute=d, actor=None)),
     ]
@@ -177,7 +183,8 @@ def case_in_state(w: World, state: str, kind: str = "totstandkoming"):
             dispute=d, actor=w.secretary, hearing_at=moment("2017-03-10 10:00"), place="Den Haag")),
         "withdrawn": ("submitted", lambda d: services.dispute_withdraw(dispute=d, actor=w.tenant)),
         "settled": ("exchange", lambda d: services.dispute_settle(
-            dispute=d, actor=w.secretary, documents=[pdf("vaststellingsovereenkomst")])),
+            dispute=d, actor=w.secretary, basis="agreement", signed_by=[w.huurders, w.corporatie, w.gemeente],
+            documents=[pdf("vaststellingsovereenkomst")])),
     }
     clock.set_now(moment("2017-01-16 10:00"))
     dispute = w.file(kind=kind)

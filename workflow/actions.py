@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from disputes import permissions, services
 from disputes.models import StaffRole
 from disputes.services.proceedings import current_hearing, hearing_moment
+from disputes.services.review import case_grounds
 from disputes.states import Actor
 
 from . import forms
@@ -106,16 +107,34 @@ ACCEPT = Action(
     help=_("De inspanningen zijn voldoende: de verweerders krijgen de verweertermijn (standaard vier weken)."),
     operation="accept",
 )
+def _declare_inadmissible_initial(dispute, point) -> dict:
+    """Per point the secretariat's verdict as the proposal: its codes and note, or for a point found admissible
+    the ground found for the whole request (insufficient efforts, nakoming without rules), if any."""
+    grounds = case_grounds(dispute)
+    initial = {}
+    for p in dispute.points.order_by("number"):
+        if p.admissibility == "inadmissible":
+            initial[f"p{p.number}_reasons"] = list(p.inadmissibility_reasons)
+            initial[f"p{p.number}_note"] = p.admissibility_note
+        elif grounds:
+            initial[f"p{p.number}_reasons"] = sorted(grounds)
+            initial[f"p{p.number}_note"] = "\n".join(grounds[code] for code in sorted(grounds))
+    return initial
+
+
 DECLARE_INADMISSIBLE = Action(
     "declare_inadmissible", _("Geheel niet-ontvankelijk verklaren"), forms.DeclareInadmissibleForm,
     lambda request, dispute, form, point=None: services.dispute_declare_inadmissible(
-        dispute=dispute, actor=request.user, reasons=form.cleaned_data["reasons"], documents=form.documents(),
+        dispute=dispute, actor=request.user, points=form.points(),
+        late_remedy_weighed=form.cleaned_data.get("late_remedy_weighed", ""), documents=form.documents(),
         expected_version=_version(form)),
-    initial=lambda dispute, point: {"reasons": sorted(
-        {r for p in dispute.points.all() for r in p.inadmissibility_reasons}
-        | ({"A6"} if dispute.efforts_sufficient is False else set())
-    )},
-    help=_("Dit is de beslissing namens de Minister; de bezwaartermijn gaat lopen."),
+    form_kwargs=lambda dispute, user: {"dispute": dispute},
+    initial=_declare_inadmissible_initial,
+    help=_("Dit is de beslissing namens de Minister, met per geschilpunt de redenen in woorden; de brief gaat naar "
+           "alle partijen en de bezwaartermijn gaat lopen. Het oordeel van het secretariaat per punt is een "
+           "voorstel: wie een punt dat ontvankelijk is bevonden toch niet-ontvankelijk verklaart, wijkt daar "
+           "uitdrukkelijk en gemotiveerd van af. Niet behandelen wegens een niet hersteld verzuim (A8) kan tot vier "
+           "weken na de hersteltermijn (artikel 4:5 Awb)."),
     final=True,
     operation="declare_inadmissible",
 )
@@ -132,7 +151,8 @@ SCHEDULE_HEARING = Action(
     "schedule_hearing", _("Hoorzitting plannen"), forms.ScheduleHearingForm,
     lambda request, dispute, form, point=None: services.dispute_schedule_hearing(
         dispute=dispute, actor=request.user, hearing_at=form.cleaned_data["hearing_at"],
-        place=form.cleaned_data["place"], documents=form.documents(), expected_version=_version(form)),
+        place=form.cleaned_data["place"], documents=form.documents(),
+        after_term_reason=form.cleaned_data["after_term_reason"], expected_version=_version(form)),
     help=_("Alle leden van de partijen krijgen een uitnodiging per e-mail met een agenda-bestand (.ics)."),
     operation="schedule_hearing",
 )
@@ -154,9 +174,12 @@ POINT_ADVICE = Action(
     "point_advise", _("Advies over dit punt vastleggen"), forms.PointAdviceForm,
     lambda request, dispute, form, point=None: services.point_advise(
         point=point, actor=request.user, finding=form.cleaned_data["finding"],
-        recommendation=form.cleaned_data["recommendation"], expected_version=_version(form)),
-    per_point=True, admissible_points_only=True,
+        recommendation=form.cleaned_data["recommendation"], admissible=form.cleaned_data["admissible"],
+        reasons=form.cleaned_data["reasons"], expected_version=_version(form)),
+    # every point: the secretariat's verdict on admissibility is a proposal the commission may advise on
+    per_point=True,
     initial=lambda dispute, point: {
+        "admissible": {"admissible": "1", "inadmissible": "0"}.get(point.advice_admissibility, ""),
         "finding": point.advice_finding or None, "recommendation": point.advice_recommendation,
     },
     operation="advise_point",
@@ -164,7 +187,8 @@ POINT_ADVICE = Action(
 ISSUE_ADVICE = Action(
     "issue_advice", _("Advies uitbrengen"), forms.IssueAdviceForm,
     lambda request, dispute, form, point=None: services.dispute_issue_advice(
-        dispute=dispute, actor=request.user, documents=form.documents(), expected_version=_version(form)),
+        dispute=dispute, actor=request.user, documents=form.documents(),
+        open_requests_reason=form.cleaned_data["open_requests_reason"], expected_version=_version(form)),
     help=_("Het advies gaat naar de Minister. Elk ontvankelijk geschilpunt heeft een bevinding nodig."),
     operation="issue_advice",
 )
@@ -173,10 +197,14 @@ POINT_DECISION = Action(
     lambda request, dispute, form, point=None: services.point_decide(
         point=point, actor=request.user, follow_advice=form.cleaned_data["follow_advice"],
         decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"],
+        admissible=form.cleaned_data["admissible"], reasons=form.cleaned_data["reasons"],
         expected_version=_version(form)),
-    per_point=True, admissible_points_only=True,
+    # every point: the Minister decides each point's admissibility too (the secretariat's verdict is a proposal)
+    per_point=True,
     initial=lambda dispute, point: {
         "follow_advice": {True: "1", False: "0"}.get(point.decision_follows_advice),
+        "admissible": "" if point.decision_follows_advice is not False else
+        {"admissible": "1", "inadmissible": "0"}.get(point.decision_admissibility, ""),
         "decision": "" if point.decision_follows_advice else point.decision_finding,
         "reason": point.decision_reason,
     },
@@ -186,7 +214,8 @@ DRAFT_DECISION = Action(
     "draft_decision", _("Ontwerpuitspraak vastleggen"), forms.DraftDecisionForm,
     lambda request, dispute, form, point=None: services.dispute_draft_decision(
         dispute=dispute, actor=request.user, documents=form.documents()),
-    help=_("Daarna stelt een andere ambtenaar de uitspraak vast (vier ogen): wie opstelt, kan niet vaststellen."),
+    help=_("Daarna stelt een andere ambtenaar de uitspraak vast (vier ogen): wie de uitspraak opstelt of de "
+           "beslissingen per geschilpunt vastlegt, kan haar niet vaststellen."),
     operation="draft_decision",
 )
 DECIDE = Action(
@@ -228,18 +257,24 @@ CASE_ACTIONS: dict[str, Action] = {
             "verlengen", _("Beslistermijn verlengen"), forms.ExtendTermForm,
             lambda request, dispute, form, point=None: services.dispute_extend_decision_term(
                 dispute=dispute, actor=request.user, weeks=form.cleaned_data["weeks"],
-                reason=form.cleaned_data["reason"], documents=form.documents(), expected_version=_version(form)),
+                reason=form.cleaned_data["reason"], expected_version=_version(form)),
             operation="extend_decision_term",
-            help=_("Ten hoogste vier weken per keer, alleen vóór het einde van de lopende termijn; alle partijen "
-                   "krijgen bericht (art. 40 lid 2 BTIV)."),
+            help=_("Ten hoogste vier weken per keer, alleen vóór het einde van de lopende termijn. Het "
+                   "verlengingsbericht met de reden wordt gemaakt en verstuurd aan alle partijen en aan het college "
+                   "van B&W van de gemeente van de prestatieafspraken, ook als die geen partij is (art. 40 lid 2 "
+                   "BTIV); pas dan gaat de verlenging in."),
         ),
         Action(
             "schikking", _("Schikking vastleggen"), forms.SettleForm,
             lambda request, dispute, form, point=None: services.dispute_settle(
-                dispute=dispute, actor=request.user, documents=form.documents(), note=form.cleaned_data["note"],
-                expected_version=_version(form)),
+                dispute=dispute, actor=request.user, basis=form.cleaned_data["basis"],
+                signed_by=list(form.cleaned_data["signed_by"]), documents=form.documents(),
+                note=form.cleaned_data["note"], expected_version=_version(form)),
             operation="settle",
-            help=_("Partijen zijn het alsnog eens geworden. Het geschil wordt afgesloten als geschikt."),
+            form_kwargs=lambda dispute, user: {"dispute": dispute},
+            help=_("Partijen zijn het alsnog eens geworden. Leg vast waarop de schikking berust: een "
+                   "vaststellingsovereenkomst die alle partijen hebben ondertekend, of de intrekking door alle "
+                   "verzoekers. Het secretariaat kan een geschil niet op eigen gezag als geschikt afsluiten."),
             final=True,
         ),
         Action(
@@ -263,7 +298,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_reschedule_hearing(
                 dispute=dispute, actor=request.user, hearing_at=form.cleaned_data["hearing_at"],
                 place=form.cleaned_data["place"], reason=form.cleaned_data["reason"], documents=form.documents(),
-                expected_version=_version(form)),
+                after_term_reason=form.cleaned_data["after_term_reason"], expected_version=_version(form)),
             operation="reschedule_hearing",
             initial=lambda dispute, point: _current_hearing_initial(dispute),
             help=_("Een andere datum, tijd of plaats. Alle partijen krijgen een nieuwe uitnodiging die de vorige "
@@ -322,6 +357,49 @@ CASE_ACTIONS: dict[str, Action] = {
             help=_("Daarna ziet u niets meer van dit geschil: niet in de werkvoorraad, niet in uw taken en niet "
                    "in het dossier. Dit is niet terug te draaien."),
             final=True,
+        ),
+        Action(
+            "bezwaar-ontvangen", _("Bezwaar ontvangen"), forms.RecordObjectionForm,
+            lambda request, dispute, form, point=None: services.dispute_record_objection(
+                dispute=dispute, actor=request.user, received_on=form.cleaned_data["received_on"],
+                objector=form.cleaned_data["objector"], documents=form.documents(), note=form.cleaned_data["note"],
+                expected_version=_version(form)),
+            operation="record_objection",
+            form_kwargs=lambda dispute, user: {"dispute": dispute},
+            help=_("Een bezwaarschrift tegen de bindende uitspraak is binnengekomen. Het geschil blijft daarna open "
+                   "(het wordt niet automatisch afgesloten); het dossier kan worden gemaakt en doorgestuurd."),
+        ),
+        Action(
+            "herstelbesluit", _("Herstelbesluit vaststellen"), forms.CorrectDecisionForm,
+            lambda request, dispute, form, point=None: services.dispute_correct_decision(
+                dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"], documents=form.documents(),
+                expected_version=_version(form)),
+            operation="correct_decision",
+            help=_("Alleen voor een kennelijke verschrijving in de uitspraak (een vergissing die iedereen ziet), "
+                   "niet voor een andere beslissing. Alle partijen krijgen het herstelbesluit; daartegen loopt een "
+                   "eigen bezwaartermijn, en het geschil sluit niet vóór die termijn en de week daarna."),
+            final=True,
+        ),
+        Action(
+            "commissie", _("Commissie samenstellen"), forms.ComposeCommissionForm,
+            lambda request, dispute, form, point=None: services.dispute_compose_commission(
+                dispute=dispute, actor=request.user, chair=form.cleaned_data["chair"],
+                members=form.cleaned_data["members"], expected_version=_version(form)),
+            operation="compose_commission",
+            when=lambda user, dispute: not dispute.commission_seats.exists(),
+            help=_("De commissie adviseert als commissie: een voorzitter en leden van de lijst, per geschil. Het "
+                   "advies wordt vastgesteld door deze voorzitter namens de leden."),
+        ),
+        Action(
+            "commissielid-vervangen", _("Lid van de commissie vervangen"), forms.ReplaceSeatForm,
+            lambda request, dispute, form, point=None: services.dispute_replace_seat(
+                dispute=dispute, actor=request.user, seat=dispute.commission_seats.get(pk=form.cleaned_data["seat"]),
+                user=form.cleaned_data["user"], reason=form.cleaned_data["reason"], expected_version=_version(form)),
+            operation="replace_commission_seat",
+            when=lambda user, dispute: dispute.commission_seats.exists(),
+            form_kwargs=lambda dispute, user: {"dispute": dispute},
+            help=_("Na een verschoning neemt een plaatsvervanger de vrije zetel in; de oude zetel blijft in de "
+                   "geschiedenis van het geschil zichtbaar."),
         ),
     )
 }

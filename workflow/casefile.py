@@ -33,6 +33,11 @@ def points(dispute):
     )
 
 
+def commission_seats(dispute) -> list:
+    """Every seat of the case's commission, ended ones included (who left, who stepped in, and why)."""
+    return list(dispute.commission_seats.select_related("user", "replaces__user").order_by("appointed_at", "pk"))
+
+
 def bundles(user, dispute, step: str | None = None) -> list:
     """The documents the user may see, grouped by bundle (step and round), oldest first."""
     documents = selectors.documents_for(user, dispute)
@@ -55,6 +60,20 @@ def effort_log(dispute):
         .prefetch_related(Prefetch("documents", queryset=Document.objects.current().filter(confidentiality="parties")))
         .order_by("occurred_on", "recorded_at")
     )
+
+
+def late_remedy(dispute) -> list:
+    """What an applicant sent after the remedy term passed unused, before the decision: the official who
+    declares the request inadmissible sees it and must weigh it (Awb 4:5)."""
+    from disputes.services.review import late_remedy as documents_after_lapse
+
+    return documents_after_lapse(dispute)
+
+
+def settlement_signatories(dispute) -> list[str]:
+    """Who signed the settlement (the agreement, or the withdrawal) the secretary recorded: from its event."""
+    event = dispute.events.filter(kind="settle").order_by("-at", "-pk").first()
+    return [str(s.get("name", "")) for s in (event.payload.get("signed_by") or [])] if event else []
 
 
 def dossier_panel() -> str | None:

@@ -22,6 +22,7 @@ from disputes.models import (
     Organisation,
     PartyRole,
 )
+from disputes.services.review import late_remedy
 
 YES_NO = (("1", _("Ja")), ("0", _("Nee")))
 
@@ -129,12 +130,59 @@ class EffortsForm(VersionedForm):
 
 
 class DeclareInadmissibleForm(VersionedForm):
-    reasons = forms.MultipleChoiceField(
-        label=_("Redenen"), choices=InadmissibilityReason.choices, widget=forms.CheckboxSelectMultiple
+    """The Minister's decision that the request is inadmissible as a whole: per point the reason codes and the
+    reasons in words (proposed from the secretariat's verdict), an explicit departure for a point the
+    secretariat found admissible, and how a remedy that came after the remedy term was weighed."""
+
+    notice = pdf_field(
+        _("Besluit niet-ontvankelijkheid (eigen versie)"),
+        help_text=_("Optioneel; PDF-bestand. Zonder upload wordt de brief uit de gegevens hieronder gemaakt en aan "
+                    "partijen gestuurd."),
     )
-    notice = pdf_field(_("Mededeling niet-ontvankelijkheid"), help_text=_("Optioneel; PDF-bestand."))
     document_fields = {"notice": "mededeling_ontvankelijkheid"}
-    error_fields = {"documents": "notice"}
+    error_fields = {"documents": "notice", "points": None}
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dispute_points = list(dispute.points.order_by("number")) if dispute is not None else []
+        for point in self.dispute_points:
+            n = point.number
+            verdict = point.get_admissibility_display()
+            if point.inadmissibility_reasons:
+                verdict = f"{verdict} ({', '.join(point.inadmissibility_reasons)})"
+            self.fields[f"p{n}_reasons"] = forms.MultipleChoiceField(
+                label=_("Geschilpunt %(n)d: %(title)s - redenen") % {"n": n, "title": point.title},
+                choices=InadmissibilityReason.choices, required=False, widget=forms.CheckboxSelectMultiple,
+                help_text=_("Voorstel van het secretariaat: %(verdict)s.") % {"verdict": verdict},
+            )
+            self.fields[f"p{n}_note"] = forms.CharField(
+                label=_("Geschilpunt %(n)d - motivering in woorden (komt in de brief)") % {"n": n},
+                required=False, max_length=10000, widget=textarea(3),
+            )
+            if point.admissibility == "admissible":
+                self.fields[f"p{n}_depart"] = forms.BooleanField(
+                    label=_("Geschilpunt %(n)d - afwijken van het oordeel van het secretariaat (ontvankelijk)")
+                    % {"n": n}, required=False,
+                    help_text=_("Alleen met redenen en een motivering hierboven."),
+                )
+        late = late_remedy(dispute) if dispute is not None else []
+        if late:
+            listed = ", ".join(f"{d.display_name} ({clock.localdate(d.uploaded_at):%d-%m-%Y})" for d in late)
+            self.fields["late_remedy_weighed"] = forms.CharField(
+                label=_("Hoe zijn de stukken gewogen die na de hersteltermijn binnenkwamen?"),
+                max_length=10000, widget=textarea(3),
+                help_text=_("Na het verstrijken van de hersteltermijn ontvangen: %(docs)s. Deze stukken moeten bij "
+                            "de beslissing worden betrokken (artikel 4:5 Awb).") % {"docs": listed},
+            )
+
+    def points(self) -> dict:
+        """Per point key what the service takes: reasons, note, depart."""
+        data = self.cleaned_data
+        return {
+            p.key: {"reasons": data.get(f"p{p.number}_reasons") or [], "note": data.get(f"p{p.number}_note", ""),
+                    "depart": bool(data.get(f"p{p.number}_depart"))}
+            for p in self.dispute_points
+        }
 
 
 class RequestInformationForm(VersionedForm):
@@ -174,6 +222,12 @@ class ScheduleHearingForm(VersionedForm):
         help_text=_("Adres van de zaal, of de link naar de videoverbinding."),
     )
     invitation = pdf_field(_("Uitnodiging hoorzitting"), help_text=_("Optioneel; PDF-bestand."))
+    after_term_reason = forms.CharField(
+        label=_("Reden voor een hoorzitting na de beslistermijn"), required=False, max_length=2000,
+        widget=textarea(3),
+        help_text=_("Alleen nodig als de hoorzitting na het einde van de beslistermijn valt; verleng anders eerst "
+                    "de beslistermijn. De reden wordt vastgelegd."),
+    )
     document_fields = {"invitation": "uitnodiging_hoorzitting"}
     error_fields = {"documents": "invitation"}
 
@@ -184,6 +238,7 @@ class ScheduleHearingForm(VersionedForm):
 
 
 class RescheduleHearingForm(ScheduleHearingForm):
+    field_order = ["hearing_at", "place", "reason", "invitation", "after_term_reason"]
     reason = forms.CharField(label=_("Reden van de wijziging"), max_length=2000, widget=textarea(3),
                              help_text=_("Staat in de nieuwe uitnodiging aan alle partijen."))
     invitation = pdf_field(_("Gewijzigde uitnodiging hoorzitting"), help_text=_("Optioneel; PDF-bestand."))
@@ -205,16 +260,48 @@ class CancelHearingForm(VersionedForm):
     reason = forms.CharField(label=_("Waarom gaat de hoorzitting niet door?"), max_length=10000, widget=textarea())
 
 
+#: the commission's or the Minister's view of a point's admissibility: "" keeps the proposal (or the advice)
+def _admissibility_field(label, keep_label):
+    return forms.TypedChoiceField(
+        label=label, required=False, widget=forms.RadioSelect, empty_value=None,
+        coerce=lambda value: None if value in ("", None) else _to_bool(value),
+        choices=(("", keep_label), ("1", _("Ontvankelijk")), ("0", _("Niet-ontvankelijk"))),
+    )
+
+
+def _reasons_field():
+    return forms.MultipleChoiceField(
+        label=_("Redenen bij niet-ontvankelijkheid"), choices=InadmissibilityReason.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Nodig als een punt dat het secretariaat ontvankelijk vond toch niet-ontvankelijk is."),
+    )
+
+
 class PointAdviceForm(VersionedForm):
-    finding = forms.ChoiceField(label=_("Bevinding"), choices=Finding.choices, widget=forms.RadioSelect)
+    admissible = _admissibility_field(
+        _("Ontvankelijkheid (het oordeel van het secretariaat is een voorstel)"),
+        _("Zoals voorgesteld door het secretariaat"),
+    )
+    reasons = _reasons_field()
+    finding = forms.ChoiceField(
+        label=_("Bevinding (bij een ontvankelijk punt)"), choices=Finding.choices, widget=forms.RadioSelect,
+        required=False,
+    )
     recommendation = forms.CharField(
-        label=_("Aanbeveling"), required=False, max_length=20000, widget=textarea(3)
+        label=_("Aanbeveling en motivering"), required=False, max_length=20000, widget=textarea(3),
+        help_text=_("Verplicht als de commissie afwijkt van het voorstel over de ontvankelijkheid."),
     )
 
 
 class IssueAdviceForm(VersionedForm):
     advice = pdf_field(_("Advies van de adviescommissie"), help_text=_("PDF-bestand; verplicht als het nog ontbreekt."))
     cover_letter = pdf_field(_("Aanbiedingsbrief"), help_text=_("Optioneel; PDF-bestand."))
+    open_requests_reason = forms.CharField(
+        label=_("Reden om te adviseren terwijl een vraag om inlichtingen openstaat"), required=False,
+        max_length=2000, widget=textarea(3),
+        help_text=_("Alleen nodig als een vraag om inlichtingen nog niet is beantwoord; het secretariaat kan een "
+                    "binnengekomen antwoord eerst registreren. De reden wordt vastgelegd."),
+    )
     document_fields = {"advice": "advies", "cover_letter": "aanbiedingsbrief"}
     error_fields = {"documents": "advice"}
 
@@ -224,8 +311,12 @@ class PointDecisionForm(VersionedForm):
         label=_("Beslissing"), coerce=_to_bool, widget=forms.RadioSelect,
         choices=(("1", _("Het advies volgen")), ("0", _("Afwijken van het advies"))),
     )
+    admissible = _admissibility_field(
+        _("Ontvankelijkheid (bij afwijken)"), _("Zoals geadviseerd (of voorgesteld door het secretariaat)")
+    )
+    reasons = _reasons_field()
     decision = forms.ChoiceField(
-        label=_("Andere beslissing (bij afwijken)"), required=False,
+        label=_("Andere beslissing (bij afwijken, over een ontvankelijk punt)"), required=False,
         choices=(("", _("- kies -")), *Finding.choices),
     )
     reason = forms.CharField(
@@ -235,7 +326,7 @@ class PointDecisionForm(VersionedForm):
     def clean(self):
         data = super().clean()
         if data.get("follow_advice") is False:
-            if not data.get("decision"):
+            if not data.get("decision") and data.get("admissible") is not False:
                 self.add_error("decision", _("Kies de beslissing die van het advies afwijkt."))
             if not (data.get("reason") or "").strip():
                 self.add_error("reason", _("Wie van het advies afwijkt, moet dat motiveren."))
@@ -257,18 +348,43 @@ class DecideForm(VersionedForm):
 
 
 class ExtendTermForm(VersionedForm):
+    """The extension's reason goes into the verlengingsbericht, which the service generates and sends."""
+
     weeks = forms.IntegerField(label=_("Verlengen met (weken)"), min_value=1, max_value=52)
-    reason = forms.CharField(label=_("Reden"), required=False, max_length=2000, widget=textarea(3))
-    notice = pdf_field(_("Verlengingsbericht"), help_text=_("Optioneel; PDF-bestand."))
-    document_fields = {"notice": "verlengingsbericht"}
-    error_fields = {"documents": "notice"}
+    reason = forms.CharField(
+        label=_("Reden"), max_length=2000, widget=textarea(3),
+        help_text=_("Verplicht: de reden staat in het verlengingsbericht aan partijen en aan het college van B&W."),
+    )
 
 
 class SettleForm(VersionedForm):
-    settlement = pdf_field(_("Vaststellingsovereenkomst"), required=True)
+    """A settlement is recorded on its basis (procedure.md §0): the agreement signed by every party, or the
+    withdrawal by every remaining applicant; the secretary ticks who signed, and adds the signed document."""
+
+    basis = forms.ChoiceField(
+        label=_("Grondslag"), widget=forms.RadioSelect,
+        choices=(("agreement", _("Vaststellingsovereenkomst, ondertekend door alle partijen")),
+                 ("withdrawal", _("Intrekking door alle verzoekers"))),
+    )
+    signed_by = forms.ModelMultipleChoiceField(
+        label=_("Ondertekend door"), queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bij een vaststellingsovereenkomst: elke partij. Bij intrekking: elke verzoeker die nog niet "
+                    "had ingetrokken."),
+    )
+    document = pdf_field(_("Ondertekend stuk (vaststellingsovereenkomst of intrekking)"), required=True)
     note = forms.CharField(label=_("Toelichting"), required=False, max_length=2000, widget=textarea(3))
-    document_fields = {"settlement": "vaststellingsovereenkomst"}
-    error_fields = {"documents": "settlement"}
+    error_fields = {"documents": "document"}
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if dispute is not None:
+            self.fields["signed_by"].queryset = Organisation.objects.filter(
+                dispute_parties__dispute=dispute, dispute_parties__withdrawn_at__isnull=True
+            ).order_by("name")
+
+    def documents(self) -> list:
+        doc_type = "vaststellingsovereenkomst" if self.cleaned_data["basis"] == "agreement" else "intrekking"
+        return [(doc_type, self.cleaned_data["document"])]
 
 
 class AllowLateResponseForm(VersionedForm):
@@ -338,6 +454,80 @@ class DocumentForm(VersionedForm):
 
 class RecuseForm(VersionedForm):
     reason = forms.CharField(label=_("Reden van verschoning"), max_length=2000, widget=textarea(3))
+
+
+class RecordObjectionForm(VersionedForm):
+    """A bezwaarschrift against the binding decision came in (services.dispute_record_objection)."""
+
+    received_on = forms.DateField(label=_("Ontvangen op"), widget=DateInput(),
+                                  help_text=_("De dag waarop het bezwaarschrift bij het ministerie binnenkwam."))
+    objector = forms.ModelChoiceField(label=_("Ingediend door"), queryset=Organisation.objects.none(),
+                                      required=False, empty_label=_("Een ander dan een partij / onbekend"))
+    letter = pdf_field(_("Bezwaarschrift"), required=True, help_text=_("PDF-bestand, zoals ontvangen."))
+    note = forms.CharField(label=_("Toelichting"), required=False, max_length=2000, widget=textarea(3))
+    document_fields = {"letter": "overig"}  # DocumentType has no bezwaarschrift (its choices need a migration)
+    error_fields = {"documents": "letter"}
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if dispute is not None:
+            self.fields["objector"].queryset = Organisation.objects.filter(
+                dispute_parties__dispute=dispute).distinct().order_by("name")
+
+
+class CorrectDecisionForm(VersionedForm):
+    """A herstelbesluit: an obvious error in the decision corrected (services.dispute_correct_decision)."""
+
+    reason = forms.CharField(label=_("Wat wordt hersteld?"), max_length=5000, widget=textarea(4),
+                             help_text=_("Bijvoorbeeld: in punt 2 staat 2016 waar 2017 is bedoeld."))
+    letter = pdf_field(_("Ondertekend herstelbesluit"), help_text=_(
+        "Optioneel; PDF-bestand. Leeg laten: het herstelbesluit wordt gemaakt uit de gegevens van het geschil."))
+    document_fields = {"letter": "bindende_uitspraak"}
+    error_fields = {"documents": "letter"}
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class ComposeCommissionForm(VersionedForm):
+    """The secretariat seats the chair and the members for this case, from the commission's roster."""
+
+    chair = forms.ModelChoiceField(label=_("Voorzitter"), queryset=get_user_model().objects.none(),
+                                   widget=forms.RadioSelect)
+    members = forms.ModelMultipleChoiceField(label=_("Leden"), queryset=get_user_model().objects.none(),
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from disputes.services import commission
+
+        for name, role in (("chair", "chair"), ("members", "member")):
+            field = self.fields[name]
+            field.queryset = commission.roster(role)
+            field.label_from_instance = _person
+        self.fields["members"].help_text = _("Kies %(need)d leden; wie zich in dit geschil verschoonde kan niet "
+                                             "zitting nemen.") % {"need": commission.members_per_case()}
+
+
+class ReplaceSeatForm(VersionedForm):
+    """A deputy (or another member of the roster) takes a seat: after a recusal, or for another reason."""
+
+    seat = forms.TypedChoiceField(label=_("Welke zetel?"), coerce=int, widget=forms.RadioSelect)
+    user = forms.ModelChoiceField(label=_("Nieuw lid"), queryset=get_user_model().objects.none())
+    reason = forms.CharField(label=_("Reden"), max_length=300, widget=textarea(2))
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from disputes.services import commission
+
+        if dispute is not None:
+            seats = commission.seats_to_replace(dispute) + commission.active_seats(dispute)
+            self.fields["seat"].choices = [
+                (seat.pk, f"{seat.get_role_display()}: {_person(seat.user)}"
+                          + (f" ({_('zetel vrij')})" if seat.ended_at else "")) for seat in seats]
+        self.fields["user"].queryset = commission.roster("member") | commission.roster("chair")
+        self.fields["user"].label_from_instance = _person
 
 
 class AssignForm(forms.Form):

@@ -76,10 +76,10 @@ class RoleTask(flow.View):
 
 
 class FourEyesTask(RoleTask):
-    """A task its case's drafter may not do (the adoption of a binding decision)."""
+    """A task its case's drafter, or whoever decided its points, may not do (the adoption of a binding decision)."""
 
     def may_hold(self, user, dispute) -> bool:
-        return super().may_hold(user, dispute) and dispute.decision_drafted_by_id != user.pk
+        return super().may_hold(user, dispute) and permissions.may_adopt_decision(user, dispute)
 
 
 class Wait(flow.Handle):

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from disputes import clock, permissions
+from disputes import clock, permissions, selectors
 from disputes.atw import working_days_between
 from disputes.models import Deadline, DeadlineKind, Dispute, DisputeEvent, DisputeKind, StaffRole
 from disputes.rules import rule_set_by_code
@@ -39,6 +39,8 @@ class CaseRow:
     #: "passed", "near" or "" (decision term; near = at most the rule set's warning days)
     urgency: str
     tasks: list = field(default_factory=list)
+    #: a decision taken after the decision term (selectors.late_decision), or None
+    late: object = None
 
     @property
     def state_label(self) -> str:
@@ -125,7 +127,8 @@ def worklist(user, *, state: str = "", kind: str = "", gemeente: str = "", sort:
         .filter(state__in=WORKLIST_STATES)
         .select_related("agreement__municipality")
         .prefetch_related(
-            Prefetch("deadlines", queryset=Deadline.objects.filter(closed_at__isnull=True), to_attr="open_deadlines")
+            Prefetch("deadlines", queryset=Deadline.objects.filter(closed_at__isnull=True), to_attr="open_deadlines"),
+            selectors.decision_deadlines_prefetch(),  # "te laat beslist", without a query per case
         )
     )
     if state in DisputeState.values:
@@ -135,6 +138,9 @@ def worklist(user, *, state: str = "", kind: str = "", gemeente: str = "", sort:
     if gemeente:
         disputes = disputes.filter(agreement__municipality__name=gemeente)
     rows = _rows(list(disputes), today)
+    late = selectors.late_decisions([row.dispute for row in rows])  # one query: "te laat beslist"
+    for row in rows:
+        row.late = late.get(row.dispute.pk)
     descending = sort.startswith("-")
     key = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
     rows.sort(key=key, reverse=descending)
@@ -213,7 +219,7 @@ def queue(user) -> list:
     # the case is visible and the role matches; what is left is segregation of duties
     return [
         t for t in tasks
-        if not (isinstance(t.flow_task, FourEyesTask) and t.dispute.decision_drafted_by_id == user.pk)
+        if not (isinstance(t.flow_task, FourEyesTask) and not permissions.may_adopt_decision(user, t.dispute))
     ]
 
 

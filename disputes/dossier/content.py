@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Prefetch
 from django.utils.text import slugify
@@ -31,7 +31,7 @@ from ..models import (
     Step,
 )
 from ..models import event_label as models_event_label
-from ..selectors import without_draft_history
+from ..selectors import late_decision, without_draft_history
 from ..states import DisputeState
 from ..uploads import clean_display_name
 
@@ -191,6 +191,8 @@ class DossierContent:
     events: list[EventEntry]
     points: list[PointEntry]
     bundles: list[BundleEntry]
+    #: the commission as composed for the case: "role: name", seats that ended included with why
+    commission: list[str] = field(default_factory=list)
 
     @property
     def documents(self) -> list[DocEntry]:
@@ -209,9 +211,17 @@ def event_label(kind: str) -> str:
     return label if label != kind else kind.replace("_", " ").capitalize()
 
 
-def _event_detail(event: DisputeEvent, doc_types: dict) -> str:
+#: the events by which the Minister decides (a late one is marked as late in the timeline)
+DECISION_EVENT_KINDS = frozenset({"decide", "declare_inadmissible"})
+
+
+def _event_detail(event: DisputeEvent, doc_types: dict, late=None) -> str:
     payload = event.payload or {}
     parts = []
+    if late is not None and event.kind in DECISION_EVENT_KINDS:
+        parts.append(late.text())
+    if event.kind == "objection_recorded":
+        parts.append(_after_decision_objection(payload))
     if event.kind == "document_added" and payload.get("name"):
         type_label = doc_types.get(payload.get("type"), payload.get("type", ""))
         parts.append(f"{type_label}: {payload['name']}")
@@ -230,6 +240,15 @@ def _event_detail(event: DisputeEvent, doc_types: dict) -> str:
                 "when": datetime.fromisoformat(payload["hearing_at"]).astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")})
         except (TypeError, ValueError):
             pass
+    if event.kind == "settle" and payload.get("signed_by"):
+        parts.append(_("ondertekend door %(names)s") % {
+            "names": ", ".join(str(s.get("name", "")) for s in payload["signed_by"])})
+    if event.kind == "applicant_withdrawn" and payload.get("remaining"):
+        parts.append(_("loopt door voor %(names)s") % {"names": ", ".join(payload["remaining"])})
+    if event.kind == "extend_decision_term" and payload.get("notified"):  # BTIV art. 40 lid 2
+        parts.append(_("verlengingsbericht aan %(names)s") % {"names": ", ".join(
+            _("college van B&W van %(name)s") % {"name": n.get("name", "")} if n.get("as") == "municipality"
+            else str(n.get("name", "")) for n in payload["notified"])})
     for key in ("reason", "note", "place"):
         if isinstance(payload.get(key), str) and payload[key].strip():
             parts.append(payload[key].strip())
@@ -256,7 +275,8 @@ def _outcome(dispute: Dispute, points: list[DisputePoint], party: bool) -> list[
     elif dispute.decided_at:
         lines.append(_("Bindende uitspraak van %(date)s.") % {"date": format_day(dispute.decided_at)})
         for point in points:
-            if point.admissibility == Admissibility.INADMISSIBLE:
+            # the Minister's decision on admissibility; the secretariat's verdict was a proposal
+            if (point.decision_admissibility or point.admissibility) == Admissibility.INADMISSIBLE:
                 lines.append(_("Geschilpunt %(n)d: niet-ontvankelijk") % {"n": point.number})
             elif point.decision_finding:
                 lines.append(f"{_('Geschilpunt')} {point.number}: {point.get_decision_finding_display()}")
@@ -264,11 +284,54 @@ def _outcome(dispute: Dispute, points: list[DisputePoint], party: bool) -> list[
         lines.append(_("Het verzoek is ingetrokken op %(date)s.") % {"date": format_day(dispute.ended_at)})
     elif dispute.state == DisputeState.SETTLED:
         lines.append(_("De partijen hebben het geschil geschikt op %(date)s.") % {"date": format_day(dispute.ended_at)})
+        if dispute.settlement_basis == "agreement":
+            lines.append(_("Grondslag: vaststellingsovereenkomst, ondertekend door alle partijen."))
+        elif dispute.settlement_basis == "withdrawal":
+            lines.append(_("Grondslag: intrekking door alle verzoekers."))
     else:
         lines.append(_("Nog geen uitspraak."))
+    lines.extend(_after_decision_lines(dispute))
     if dispute.state == DisputeState.CLOSED:
         lines.append(_("Het dossier is afgesloten op %(date)s.") % {"date": format_day(dispute.ended_at)})
     return lines
+
+
+def _after_decision_objection(payload: dict) -> str:
+    """A received bezwaar in words: when, from whom (services.aftercare.dispute_record_objection)."""
+    try:
+        received = format_day(date.fromisoformat(payload.get("received_on", "")))
+    except ValueError:
+        received = "-"
+    text = _("bezwaarschrift ontvangen op %(date)s") % {"date": received}
+    if payload.get("objector"):
+        text += " " + _("van %(org)s") % {"org": payload["objector"]}
+    if not payload.get("in_time"):
+        text += " " + (_("(na de bezwaartermijn, binnen de week van artikel 6:9, tweede lid, Awb)")
+                       if payload.get("within_week") else _("(na de bezwaartermijn en de week van artikel 6:9 Awb)"))
+    return text
+
+
+def _after_decision_lines(dispute: Dispute) -> list[str]:
+    """The cover's account of what came after the decision: late, bezwaar received, herstelbesluiten."""
+    lines = []
+    late = late_decision(dispute)
+    if late is not None:
+        lines.append(late.text())
+    for event in dispute.events.filter(kind__in=("objection_recorded", "decision_corrected")).order_by("at", "pk"):
+        if event.kind == "objection_recorded":
+            lines.append(_("Bezwaar: %(what)s.") % {"what": _after_decision_objection(event.payload or {})})
+        else:
+            lines.append(_("Herstelbesluit van %(date)s: %(reason)s") % {
+                "date": format_day(event.at), "reason": (event.payload or {}).get("reason", "")})
+    return lines
+
+
+def _applicant_line(party) -> str:
+    """An applicant on the cover, with the moment it withdrew its part of the request (procedure.md §0)."""
+    if party.withdrawn_at is None:
+        return party.organisation.name
+    return _("%(name)s (ingetrokken op %(when)s)") % {"name": party.organisation.name,
+                                                       "when": format_moment(party.withdrawn_at)}
 
 
 def _finding(value: str) -> str:
@@ -303,11 +366,12 @@ def collect(dispute: Dispute, audience: str = DossierAudience.FULL) -> DossierCo
         # Every party receives the party version, the respondents too: the draft's history stays out,
         # by the same rule as the respondents' case page.
         visible_events = list(without_draft_history(events_qs.filter(visibility=Confidentiality.PARTIES), dispute))
+    late = late_decision(dispute)
     events = [
         EventEntry(
             at=e.at, label=event_label(e.kind),
             by=e.actor_organisation.name if e.actor_organisation else staff_label(e.actor),
-            detail=_event_detail(e, doc_types),
+            detail=_event_detail(e, doc_types, late),
         )
         for e in visible_events
     ]
@@ -375,13 +439,30 @@ def collect(dispute: Dispute, audience: str = DossierAudience.FULL) -> DossierCo
         title=dispute.title, kind_label=dispute.get_kind_display(), state_label=dispute.get_state_display(),
         agreement=_("Prestatieafspraken %(municipality)s %(year)s")
         % {"municipality": agreement.municipality.name, "year": agreement.year},
-        applicants=[p.organisation.name for p in parties if p.role == PartyRole.APPLICANT],
+        applicants=[_applicant_line(p) for p in parties if p.role == PartyRole.APPLICANT],
         respondents=[p.organisation.name for p in parties if p.role == PartyRole.RESPONDENT],
         arose_on=format_day(dispute.arose_on), submitted_at=format_moment(dispute.submitted_at),
         decided_at=format_moment(dispute.decided_at), ended_at=format_moment(dispute.ended_at),
         outcome=_outcome(dispute, points, party),
         dossier_date=dossier_date, events=events, points=point_entries, bundles=bundles,
+        commission=_commission(dispute),
     )
+
+
+def _commission(dispute: Dispute) -> list[str]:
+    """The commission's composition for the case, named in the dossier as in the advice (issue 12)."""
+    lines = []
+    for seat in dispute.commission_seats.select_related("user", "replaces__user").order_by("appointed_at", "pk"):
+        name = seat.user.get_full_name() or seat.user.get_username()
+        line = f"{seat.get_role_display()}: {name}"
+        if seat.replaces_id:
+            line += " " + _("(in plaats van %(name)s)") % {
+                "name": seat.replaces.user.get_full_name() or seat.replaces.user.get_username()}
+        if seat.ended_at:
+            ended_on = format_day(seat.ended_at.astimezone(AMSTERDAM).date())
+            line += " " + _("(tot %(date)s: %(reason)s)") % {"date": ended_on, "reason": seat.end_reason}
+        lines.append(line)
+    return lines
 
 
 def _positions():

@@ -103,6 +103,7 @@ def _cover(content: DossierContent, width: float, deferred: dict) -> list:
         (_("Uitspraak op"), esc(content.decided_at)),
         (_("Status"), esc(content.state_label)),
         (_("Uitkomst"), joined_lines(content.outcome)),
+        (_("Adviescommissie"), joined_lines(content.commission or [_("Niet samengesteld")])),
         (_("Versie"), esc(content.audience_label)),
         (_("Stand van het dossier"), esc(format_moment(content.dossier_date))),
         (_("Omvang"), Deferred("size", deferred, S["body"], align="left")),
@@ -120,7 +121,7 @@ def _cover(content: DossierContent, width: float, deferred: dict) -> list:
     story.append(Paragraph(esc(_(
         "Elke pagina draagt het zaaknummer en het paginanummer. De bijbehorende ZIP bevat de originele bestanden "
         "en manifest.json met het SHA-256-controlegetal van elk bestand. Organisaties worden bij naam genoemd, "
-        "natuurlijke personen niet."
+        "natuurlijke personen niet, behalve de leden van de adviescommissie in hun functie."
     )), S["note"]))
     return story
 

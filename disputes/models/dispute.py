@@ -231,6 +231,14 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         parties = self.parties.all()
         return {p.organisation_id for p in parties if role is None or p.role == role}
 
+    def rules_cover_kind(self) -> bool:
+        """Whether the rules of the filing day cover this kind of dispute (a nakoming request under a rule set
+        without nakoming does not: reason A4). The guards read it (``guards.rule_set_problems``)."""
+        from .. import clock, rules
+
+        filed_on = clock.localdate(self.submitted_at) if self.submitted_at else clock.today()
+        return rules.kind_covered(self.kind, code=self.rule_set, filed_on=filed_on)
+
 
 class DisputeParty(models.Model):
     """An organisation's part in a dispute: applicant (verzoeker) or respondent (verweerder)."""

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .. import clock, permissions, selectors, services
-from ..models import Admissibility, DeadlineKind, DocumentType
-from ..states import DisputeState
+from ..models import Admissibility, DeadlineKind, Dispute, DocumentType, PartyRole
+from ..states import OPEN_STATES, DisputeState
 from . import common, forms, guidance, timeline
-from .common import APPLICANT, RESPONDENT, STAFF, error_summary, run
+from .common import APPLICANT, FORMER_APPLICANT, RESPONDENT, STAFF, error_summary, run
 
 DOSSIER_PANEL = "dossier/_export_panel.html"
 #: a party finds its dossier export on the case once the Minister has decided
@@ -37,11 +37,16 @@ def case_context(request, dispute) -> dict:
     """Everything the party case page shows, for the user's role on the case."""
     user = request.user
     role = common.role_of(user, dispute)
+    if role == FORMER_APPLICANT and dispute.state == DisputeState.WITHDRAWN:
+        role = APPLICANT  # the last applicants withdrew: the case ended by their withdrawal, told as before
     parties = common.parties_by_role(dispute)
     mine = _my_respondent_parties(user, parties[RESPONDENT])
     responded = bool(mine) and all(p.responded_at for p in mine)
     guide_role = guidance.RESPONDENT_DONE if role == RESPONDENT and responded else (role or APPLICANT)
     guide = guidance.guidance_for(dispute.state, guide_role)
+    withdrawn = [p for p in parties[APPLICANT] if p.withdrawn_at]
+    if role == FORMER_APPLICANT:
+        guide = _former_applicant_guidance(user, dispute, withdrawn)
     org_ids = permissions.organisation_ids(user)
     deadlines = list(dispute.deadlines.select_related("organisation").order_by("due", "pk"))
     if role != STAFF:
@@ -78,11 +83,13 @@ def case_context(request, dispute) -> dict:
     return {
         "dispute": dispute,
         "role": role,
-        "role_label": {APPLICANT: _("verzoeker"), RESPONDENT: _("verweerder"), STAFF: _("medewerker")}.get(role, ""),
+        "role_label": {APPLICANT: _("verzoeker"), RESPONDENT: _("verweerder"), STAFF: _("medewerker"),
+                       FORMER_APPLICANT: _("verzoeker geweest")}.get(role, ""),
         "guidance": guide,
         "due": due,
         "due_text": guidance.due_text(due),
         "applicants": parties[APPLICANT],
+        "withdrawn_applicants": withdrawn,
         "respondents": parties[RESPONDENT],
         "points": points,
         "deadlines": deadlines,
@@ -95,6 +102,26 @@ def case_context(request, dispute) -> dict:
         "responded": responded,
         "show_dossier_panel": dispute.state in DOSSIER_PANEL_STATES and dossier_panel_available(),
     }
+
+
+def _former_applicant_guidance(user, dispute, withdrawn) -> guidance.Guidance:
+    """What an applicant that withdrew its part of a joint request reads: it no longer takes part; the case
+    went on for the others."""
+    org_ids = permissions.organisation_ids(user)
+    mine = [p for p in withdrawn if p.organisation_id in org_ids]
+    when = clock.localdate(mine[0].withdrawn_at).strftime("%d-%m-%Y") if mine else ""
+    now = _("U heeft uw deel van het verzoek ingetrokken op %(date)s.") % {"date": when}
+    if dispute.state in OPEN_STATES:
+        now += " " + _("Het geschil loopt door voor de andere verzoekers, tot zij ook intrekken of de Minister "
+                       "beslist.")
+    else:
+        now += " " + _("Het geschil is voor de andere verzoekers doorgegaan; de status is nu: %(state)s.") % {
+            "state": dispute.get_state_display()}
+    return guidance.Guidance(
+        now,
+        _("U hoeft niets meer te doen en kunt in dit geschil niets meer indienen. U kunt het geschil blijven "
+          "inzien en krijgt bericht van de uitkomst."),
+    )
 
 
 @login_required
@@ -202,7 +229,9 @@ def information(request, pk):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
     dispute = common.load_case(request, pk)
-    if not permissions.is_applicant(request.user, dispute):
+    # a former applicant (it withdrew already, perhaps in another tab) is told so, and a stale form gets the 409
+    former = permissions.is_former_applicant(request.user, dispute)
+    if not (permissions.is_applicant(request.user, dispute) or former):
         return common.forbidden_response(request, _("Alleen de verzoeker kan het verzoek intrekken."))
     form = forms.WithdrawForm(request.POST or None, initial={"expected_version": dispute.version},
                               label=_("Ja, ik trek dit verzoek in. Ik weet dat dit niet ongedaan kan worden gemaakt."))
@@ -213,10 +242,18 @@ def withdraw(request, pk):
         if outcome.response:
             return outcome.response
         if outcome.ok:
-            messages.success(request, _("Het verzoek is ingetrokken. Alle partijen krijgen hiervan bericht."))
+            if permissions.active_party_ids(Dispute.objects.get(pk=dispute.pk), PartyRole.APPLICANT):
+                messages.success(request, _("Uw deel van het verzoek is ingetrokken. Het geschil loopt door voor de "
+                                            "andere verzoekers. Alle partijen krijgen hiervan bericht."))
+            else:
+                messages.success(request, _("Het verzoek is ingetrokken. Alle partijen krijgen hiervan bericht."))
             return redirect("portal:dispute", dispute.pk)
+    own = permissions.acting_organisation(request.user, dispute, PartyRole.APPLICANT)
+    others = sorted(p.organisation.name for p in dispute.parties.select_related("organisation")
+                    if p.role == PartyRole.APPLICANT and p.withdrawn_at is None and p.organisation != own)
     return _action_page(request, "portal/withdraw.html", dispute, form,
-                        open=permissions.may(request.user, dispute, "withdraw"))
+                        open=permissions.may(request.user, dispute, "withdraw"), former=former,
+                        others=others if dispute.state != DisputeState.DRAFT else [])
 
 
 @login_required

@@ -18,14 +18,18 @@ from ..models import Document, LocalAgreement, Organisation, PartyRole
 APPLICANT = "applicant"
 RESPONDENT = "respondent"
 STAFF = "staff"
+#: an applicant that withdrew its part of a joint request: it still reads the case, and can do nothing on it
+FORMER_APPLICANT = "former_applicant"
 
 
 def role_of(user, dispute) -> str | None:
-    """How the user relates to the case: applicant, respondent or staff (None: not at all)."""
+    """How the user relates to the case: applicant, respondent, former applicant or staff (None: not at all)."""
     if permissions.is_applicant(user, dispute):
         return APPLICANT
     if permissions.is_respondent(user, dispute):
         return RESPONDENT
+    if permissions.is_former_applicant(user, dispute):
+        return FORMER_APPLICANT
     if permissions.is_staff_member(user) or user.is_superuser:
         return STAFF
     return None

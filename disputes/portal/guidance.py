@@ -36,7 +36,7 @@ _TABLE: dict[tuple[str, str], Guidance] = {
     (S.DRAFT, APPLICANT): Guidance(
         _("Uw verzoek is nog een concept. Alleen uw organisatie kan het zien; er is nog niets ingediend."),
         _("Vul de stappen in en dien het verzoek in. Let op de indieningstermijn: vier weken nadat het geschil "
-          "is ontstaan."),
+          "is ontstaan. De stap Controleren toont vanaf welke datum die termijn loopt en tot wanneer."),
         action="wizard",
     ),
     (S.SUBMITTED, APPLICANT): Guidance(

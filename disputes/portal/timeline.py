@@ -108,7 +108,16 @@ def describe(event, points: dict | None = None) -> str:
         "decide": lambda: _("De Minister heeft een bindende uitspraak gedaan."),
         "extend_decision_term": lambda: _("De beslistermijn is verlengd."),
         "withdraw": lambda: _("Het verzoek is ingetrokken door %(org)s.") % {"org": org},
-        "settle": lambda: _("De partijen hebben een schikking getroffen; het geschil is beëindigd."),
+        "applicant_withdrawn": lambda: _("%(org)s heeft zijn deel van het verzoek ingetrokken; het geschil loopt "
+                                         "door voor %(others)s.") % {
+            "org": org, "others": ", ".join(p.get("remaining", [])) or _("de andere verzoekers")},
+        "settle": lambda: (
+            _("De partijen hebben een schikking getroffen, vastgelegd in een vaststellingsovereenkomst die is "
+              "ondertekend door %(names)s; het geschil is beëindigd.") if p.get("basis") == "agreement"
+            else _("De partijen hebben een schikking getroffen; %(names)s hebben het verzoek daarom ingetrokken. "
+                   "Het geschil is beëindigd.") if p.get("basis") == "withdrawal"
+            else _("De partijen hebben een schikking getroffen; het geschil is beëindigd.")
+        ) % {"names": ", ".join(x.get("name", "") for x in p.get("signed_by", []))},
         "close": lambda: _("Het geschil is afgesloten."),
         "document_added": lambda: _("Document toegevoegd door %(org)s: %(name)s (%(type)s).") % {
             "org": org, "name": p.get("name", ""), "type": _doc_type(p.get("type", ""))},
@@ -127,6 +136,14 @@ def describe(event, points: dict | None = None) -> str:
         % {"key": point_name(p.get("point", ""))},
         "point_decided": lambda: _("Over geschilpunt %(key)s is beslist.") % {"key": point_name(p.get("point", ""))},
         "decision_drafted": lambda: _("Een concept-uitspraak is opgesteld."),
+        "objection_recorded": lambda: (
+            _("Er is bezwaar gemaakt tegen de bindende uitspraak door %(org)s; het bezwaarschrift is ontvangen op "
+              "%(date)s. Het geschil blijft open zolang het bezwaar loopt.") if p.get("objector")
+            else _("Er is bezwaar gemaakt tegen de bindende uitspraak; het bezwaarschrift is ontvangen op %(date)s. "
+                   "Het geschil blijft open zolang het bezwaar loopt.")
+        ) % {"org": p.get("objector", ""), "date": _day(p.get("received_on", ""))},
+        "decision_corrected": lambda: _("De Minister heeft een kennelijke fout in de bindende uitspraak hersteld "
+                                        "(herstelbesluit): %(reason)s") % {"reason": p.get("reason", "")},
     }
     text = texts.get(kind)
     return text() if text else _("Er is een stap gezet in het geschil.")

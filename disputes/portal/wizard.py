@@ -25,10 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import admissibility, clock, guards, permissions, services
+from .. import admissibility, guards, permissions, services
 from ..errors import NOT_IN_THIS_STATE, Conflict, NotPermitted
 from ..models import Dispute, DisputeKind, Document, DocumentType, Organisation, PartyRole
-from ..rules import rule_set_on
 from ..services import drafts
 from ..states import DisputeState
 from ..uploads import clean_display_name
@@ -286,8 +285,10 @@ def _parties_context(page: StepPage) -> dict:
 
 
 def _date_context(page: StepPage) -> dict:
-    arose_on = page.dispute.arose_on
-    return {"term": admissibility.filing_term(arose_on, rule_set_on(clock.today())) if arose_on else None}
+    """The filing term as the review page and the stored deadline compute it (admissibility.filing_term_for)."""
+    if page.dispute.arose_on is None:
+        return {"term": None}
+    return {"term": admissibility.filing_term_for(admissibility.facts_of(page.dispute))}
 
 
 #: The registry of the form pages on a draft (URL name ``portal:draft-<name>``, view ``draft_<name>``).

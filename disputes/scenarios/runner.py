@@ -7,8 +7,44 @@ Each step runs in its own transaction, so a step that fails (as expected or not)
 Besides the verbs of scenarios.md the runner knows the product's other services: ``answer_information``
 (``answer``, ``documents``; with ``party`` the secretary records that party's answer),
 ``reschedule_hearing`` (``hearing_at``, ``place``, ``reason``), ``allow_late_response`` (``party``),
-``draft_decision``, ``lapse_remedy`` and ``recuse`` (``reason``). ``export_dossier`` takes an optional
+``draft_decision``, ``lapse_remedy`` and ``recuse`` (``reason``); ``compose_commission`` (the secretary seats
+``chair`` and ``members``, user keys, from the commission's roster) and ``replace_seat`` (``seat``: the user
+whose seat a deputy takes, ``user``: the deputy, ``reason``). ``export_dossier`` takes an optional
 ``audience`` (``full`` or ``party``; by default the most complete version the actor may export).
+
+``withdraw`` by a member of one applicant of a joint request ends only that applicant's part (the case goes on);
+the last applicant's ``withdraw`` ends the case. ``settle`` needs its ``basis`` (procedure.md §0): ``agreement``
+(a ``vaststellingsovereenkomst`` document, ``signed_by: [org keys]`` naming every party still in the case) or
+``withdrawal`` (an ``intrekking`` document, ``signed_by`` naming every applicant that had not withdrawn yet).
+``expect`` also takes ``withdrawn_by: [org keys]``: exactly these applicants have withdrawn their part.
+
+The secretariat's verdict on a point's admissibility is a proposal: ``advise_point`` and ``decide_point`` take an
+optional ``admissible`` (absent: as proposed) and, when false, ``reasons`` (codes A1-A9). ``declare_inadmissible``
+takes ``points: {point key: {reasons, note, depart}}`` (a point left out adopts the secretariat's verdict; ``depart:
+true`` with reasons and a note declares a point the secretariat found admissible inadmissible) and
+``late_remedy_weighed`` (how a remedy sent after its term was weighed, Awb 4:5). Per point ``expect`` also takes
+``advised_admissibility`` and ``decided_admissibility`` (``admissible``, ``inadmissible`` or null: the commission's
+advice and the Minister's decision on the point's admissibility; ``admissibility`` is the secretariat's proposal).
+
+After the decision (Awb 6:9, herstelbesluit): ``record_objection`` (secretary or Minister's official:
+``received_on``, optional ``party`` (organisation key), ``documents``, by default one generated bezwaarschrift,
+``note``) records a received bezwaar, after which the case stays open (``tick`` no longer closes it);
+``correct_decision`` (Minister's official: ``reason``, optional ``documents``, else the herstelbesluit letter is
+generated) corrects an obvious error in the decision and starts its own objection term. ``tick`` closes a decided
+case only after the objection term and the week after it (Awb 6:9 lid 2).
+
+``extend_decision_term`` needs its ``reason`` (BTIV art. 40 lid 2): the verlengingsbericht is generated and sent to
+every party and to the college van B&W of the gemeente of the agreement (organisations take an ``email``, their
+general address); uploaded ``documents`` are extra attachments. ``decide`` is refused (``permission``) to whoever
+recorded a ``decide_point`` or ``draft_decision`` on the case (four eyes). ``expect`` also takes ``letters:
+{document type: {count: n, sent_to: [org keys]}}``: the case has ``n`` generated letters of that type, the event of
+each names every organisation of ``sent_to`` as notified, and the one notified as B&W has the letter in the outbox.
+
+Steps in their order (issue 12, defect 13): ``schedule_hearing`` and ``reschedule_hearing`` refuse (``validation``) a
+hearing after the last day of the decision term as it then stands, unless the step gives ``after_term_reason``
+(recorded with the hearing's event); ``record_hearing`` is refused before the hearing's moment; ``issue_advice`` is
+refused while an information request is open, unless it is answered first (the secretary records the answer:
+``answer_information`` with ``party``) or the step gives ``open_requests_reason`` (recorded with the advice's event).
 
 The engine in parts: ``schema`` (the file, its keys, reading values), ``setup`` (the world:
 organisations, users, agreement), ``verbs`` (one handler per verb and the ``VERBS`` table),

@@ -152,16 +152,24 @@ def _supply_remedy(w: World, step, actor, what):
     )
 
 
+def _reason_codes(step) -> list[str]:
+    """``reasons``: one code (A4) or a list of codes."""
+    reasons = step.get("reasons") or []
+    return [str(x) for x in (reasons if isinstance(reasons, list) else [reasons])]
+
+
+def _optional_admissible(step, what) -> bool | None:
+    """``admissible`` on an advice or decision per point: absent means "as the secretariat proposed"."""
+    return boolean(step, "admissible", what) if "admissible" in step else None
+
+
 def _point_admissibility(w: World, step, actor, what):
     dispute = w.case(what)
-    reasons = step.get("reasons") or []
-    if not isinstance(reasons, list):
-        reasons = [reasons]
     services.point_decide_admissibility(
         point=_point(dispute, step, what),
         actor=actor,
         admissible=boolean(step, "admissible", what),
-        reasons=[str(x) for x in reasons],
+        reasons=_reason_codes(step),
         note=text(step, "note", what),
     )
 
@@ -176,13 +184,16 @@ def _assess_efforts(w: World, step, actor, what):
 
 
 def _declare_inadmissible(w: World, step, actor, what):
-    reasons = step.get("reasons") or []
-    if not isinstance(reasons, list):
-        reasons = [reasons]
+    points = step.get("points") or {}
+    if not isinstance(points, dict) or not all(isinstance(v, dict) for v in points.values()):
+        raise ScenarioError(f"{what}: 'points' is een mapping punt -> {{reasons, note, depart}}")
     services.dispute_declare_inadmissible(
         dispute=w.case(what),
         actor=actor,
-        reasons=[str(x) for x in reasons],
+        reasons=_reason_codes(step),
+        points={str(key): {"reasons": _reason_codes(entry), "note": str(entry.get("note") or ""),
+                           "depart": bool(entry.get("depart"))} for key, entry in points.items()},
+        late_remedy_weighed=text(step, "late_remedy_weighed", what),
         documents=_documents(step, what),
     )
 
@@ -239,6 +250,7 @@ def _reschedule_hearing(w: World, step, actor, what):
         place=text(step, "place", what),
         reason=text(step, "reason", what),
         documents=_documents(step, what),
+        after_term_reason=text(step, "after_term_reason", what),
     )
 
 
@@ -249,6 +261,7 @@ def _schedule_hearing(w: World, step, actor, what):
         hearing_at=parse_moment(field(step, "hearing_at", what), what),
         place=text(step, "place", what),
         documents=_documents(step, what),
+        after_term_reason=text(step, "after_term_reason", what),
     )
 
 
@@ -267,11 +280,14 @@ def _advise_point(w: World, step, actor, what):
         actor=actor,
         finding=text(step, "finding", what),
         recommendation=text(step, "recommendation", what),
+        admissible=_optional_admissible(step, what),
+        reasons=_reason_codes(step),
     )
 
 
 def _issue_advice(w: World, step, actor, what):
-    services.dispute_issue_advice(dispute=w.case(what), actor=actor, documents=_documents(step, what))
+    services.dispute_issue_advice(dispute=w.case(what), actor=actor, documents=_documents(step, what),
+                                  open_requests_reason=text(step, "open_requests_reason", what))
 
 
 def _decide_point(w: World, step, actor, what):
@@ -285,6 +301,8 @@ def _decide_point(w: World, step, actor, what):
         follow_advice=follow,
         decision=text(step, "decision", what),
         reason=text(step, "reason", what),
+        admissible=_optional_admissible(step, what),
+        reasons=_reason_codes(step),
     )
 
 
@@ -319,13 +337,65 @@ def _withdraw(w: World, step, actor, what):
 
 
 def _settle(w: World, step, actor, what):
+    """The secretary records a settlement on its ``basis`` (``agreement``: the vaststellingsovereenkomst signed
+    by every party; ``withdrawal``: the intrekking of every remaining applicant), ``signed_by`` naming the
+    organisations (keys) that signed."""
+    signed_by = step.get("signed_by") or []
+    if not isinstance(signed_by, list):
+        signed_by = [signed_by]
     services.dispute_settle(
-        dispute=w.case(what), actor=actor, documents=_documents(step, what), note=text(step, "note", what)
+        dispute=w.case(what), actor=actor, basis=text(step, "basis", what),
+        signed_by=[w.organisation(key, what) for key in signed_by],
+        documents=_documents(step, what), note=text(step, "note", what),
     )
 
 
 def _recuse(w: World, step, actor, what):
     services.dispute_recuse(dispute=w.case(what), actor=actor, reason=text(step, "reason", what))
+
+
+def _record_objection(w: World, step, actor, what):
+    """The ministry records a bezwaarschrift received on ``received_on`` (from ``party``, an organisation key, if
+    given), with its ``documents`` (by default one generated ``overig`` PDF named bezwaarschrift.pdf)."""
+    party = step.get("party")
+    documents = _documents(step, what) or [
+        ("overig", ContentFile(make_pdf("overig", 1, "Bezwaarschrift"), name="bezwaarschrift.pdf"))]
+    services.dispute_record_objection(
+        dispute=w.case(what),
+        actor=actor,
+        received_on=parse_date(field(step, "received_on", what), f"{what} received_on"),
+        objector=w.organisation(party, what) if party else None,
+        documents=documents,
+        note=text(step, "note", what),
+    )
+
+
+def _correct_decision(w: World, step, actor, what):
+    """A herstelbesluit: ``reason`` says which obvious error is corrected; without ``documents`` the letter is
+    generated."""
+    services.dispute_correct_decision(
+        dispute=w.case(what), actor=actor, reason=text(step, "reason", what), documents=_documents(step, what)
+    )
+
+
+def _compose_commission(w: World, step, actor, what):
+    members = field(step, "members", what)
+    if not isinstance(members, list):
+        raise ScenarioError(f"{what}: 'members' is een lijst van gebruikers")
+    chair = w.user(field(step, "chair", what), what)
+    services.dispute_compose_commission(dispute=w.case(what), actor=actor, chair=chair,
+                                        members=[w.user(key, what) for key in members])
+
+
+def _replace_seat(w: World, step, actor, what):
+    dispute = w.case(what)
+    leaving = w.user(field(step, "seat", what), what)
+    seat = dispute.commission_seats.filter(user=leaving).order_by("-appointed_at").first()
+    if seat is None:
+        raise ScenarioError(f"{what}: '{step['seat']}' heeft geen zetel in de commissie van dit geschil")
+    deputy = w.user(field(step, "user", what), what)
+    services.dispute_replace_seat(dispute=dispute, actor=actor, seat=seat, user=deputy,
+                                  reason=text(step, "reason", what))
 
 
 def _tick(w: World, step, actor, what):
@@ -382,27 +452,37 @@ VERBS: dict[str, tuple[Callable, set[str], bool]] = {
     "pass_admissibility": (_simple(services.dispute_pass_admissibility), set(), True),
     "assess_efforts": (_assess_efforts, _keys("sufficient", "reason"), True),
     "accept": (_simple(services.dispute_accept), set(), True),
-    "declare_inadmissible": (_declare_inadmissible, _keys("reasons", "documents"), True),
+    "declare_inadmissible": (
+        _declare_inadmissible, _keys("reasons", "points", "late_remedy_weighed", "documents"), True
+    ),
     "respond": (_respond, _keys("documents", "positions"), True),
     "close_responses": (_simple(services.dispute_close_responses), set(), True),
     "allow_late_response": (_allow_late_response, _keys("party"), True),
     "request_information": (_request_information, _keys("party", "question", "deadline", "documents"), True),
     "answer_information": (_answer_information, _keys("party", "answer", "documents"), True),
-    "schedule_hearing": (_schedule_hearing, _keys("hearing_at", "place", "documents"), True),
-    "reschedule_hearing": (_reschedule_hearing, _keys("hearing_at", "place", "reason", "documents"), True),
+    "schedule_hearing": (_schedule_hearing, _keys("hearing_at", "place", "documents", "after_term_reason"), True),
+    "reschedule_hearing": (
+        _reschedule_hearing, _keys("hearing_at", "place", "reason", "documents", "after_term_reason"), True
+    ),
     "record_hearing": (_record_hearing, _keys("documents"), True),
     "skip_hearing": (_skip_hearing, _keys("reason"), True),
-    "advise_point": (_advise_point, _keys("point", "finding", "recommendation"), True),
-    "issue_advice": (_issue_advice, _keys("documents"), True),
-    "decide_point": (_decide_point, _keys("point", "follow_advice", "decision", "reason"), True),
+    "advise_point": (_advise_point, _keys("point", "finding", "recommendation", "admissible", "reasons"), True),
+    "issue_advice": (_issue_advice, _keys("documents", "open_requests_reason"), True),
+    "decide_point": (
+        _decide_point, _keys("point", "follow_advice", "decision", "reason", "admissible", "reasons"), True
+    ),
     "draft_decision": (_draft_decision, _keys("documents"), True),
     "decide": (_decide, _keys("documents"), True),
     "extend_decision_term": (_extend_decision_term, _keys("weeks", "reason", "documents"), True),
     "withdraw": (_withdraw, _keys("reason", "documents"), True),
-    "settle": (_settle, _keys("documents", "note"), True),
+    "settle": (_settle, _keys("basis", "signed_by", "documents", "note"), True),
     "close": (_simple(services.dispute_close), set(), True),
     "recuse": (_recuse, _keys("reason"), True),
+    "record_objection": (_record_objection, _keys("received_on", "party", "documents", "note"), True),
+    "correct_decision": (_correct_decision, _keys("reason", "documents"), True),
+    "compose_commission": (_compose_commission, _keys("chair", "members"), True),
+    "replace_seat": (_replace_seat, _keys("seat", "user", "reason"), True),
     "export_dossier": (_export_dossier, _keys("audience"), True),
     "tick": (_tick, set(), False),
-    "expect": (_expect, _keys("state", "points", "deadlines", "case"), False),
+    "expect": (_expect, _keys("state", "points", "deadlines", "case", "withdrawn_by", "letters"), False),
 }

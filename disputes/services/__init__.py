@@ -8,6 +8,8 @@ which lock the case and write their audit event like every service.
 """
 
 from ._core import CONFLICT_MESSAGE, lock, on_commit_notify, record, service
+from .aftercare import dispute_correct_decision, dispute_record_objection
+from .commission import dispute_compose_commission, dispute_replace_seat
 from .decision import (
     dispute_close,
     dispute_decide,
@@ -74,8 +76,9 @@ TRANSITION_SERVICES = {
 
 __all__ = [
     "CONFLICT_MESSAGE", "lock", "on_commit_notify", "record", "service",
+    "dispute_correct_decision", "dispute_record_objection",
     "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_answer_information",
-    "dispute_assess_efforts", "dispute_cancel_hearing",
+    "dispute_assess_efforts", "dispute_cancel_hearing", "dispute_compose_commission", "dispute_replace_seat",
     "dispute_close", "dispute_close_responses", "dispute_decide", "dispute_declare_inadmissible",
     "dispute_draft_decision", "dispute_extend_decision_term", "dispute_file", "dispute_issue_advice",
     "dispute_lapse_remedy", "dispute_pass_admissibility", "dispute_record_hearing", "dispute_recuse",

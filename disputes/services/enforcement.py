@@ -9,6 +9,7 @@ import logging
 from .. import clock
 from ..models import DeadlineKind, Dispute
 from ..states import DisputeState as S
+from .aftercare import may_close
 from .decision import dispute_close
 from .proceedings import dispute_close_responses
 from .review import dispute_lapse_remedy
@@ -22,6 +23,10 @@ RULES = (
     (S.DECIDED, DeadlineKind.OBJECTION, dispute_close),
 )
 
+#: what must hold as well before the system moves a case whose term has passed, per service: a decided case
+#: closes only after the week of Awb 6:9 lid 2 and never while a bezwaar was received (aftercare.closing_term)
+READY = {dispute_close: may_close}
+
 
 def enforce_deadlines() -> dict[str, int]:
     """Apply every passed term once; returns how many cases each rule moved."""
@@ -32,7 +37,10 @@ def enforce_deadlines() -> dict[str, int]:
             state=state, deadlines__kind=kind, deadlines__closed_at__isnull=True, deadlines__due__lt=today
         ).distinct()
         done[service.__name__] = 0
+        ready = READY.get(service, lambda dispute: True)
         for dispute in due_cases:
+            if not ready(dispute):
+                continue
             service(dispute=dispute, actor=None)
             done[service.__name__] += 1
             log.info("deadline enforced: %s on %s", service.__name__, dispute.case_number)

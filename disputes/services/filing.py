@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from .. import clock, permissions
+from .. import admissibility, clock, permissions
 from ..models import (
     CaseNumberCounter,
     DeadlineKind,
@@ -25,7 +25,7 @@ from ..models import (
 from ..rules import rule_set_on
 from ..states import OPEN_STATES, DisputeState
 from . import deadlines
-from ._core import fire, lock, on_commit_notify, record, service
+from ._core import change, fire, lock, on_commit_notify, record, require_operation, service
 from .documents import store_all, store_generated_letter
 
 
@@ -177,8 +177,10 @@ def dispute_submit(*, dispute: Dispute, actor, expected_version: int | None = No
         submitted_at=now, case_number=_next_case_number(today.year), payload=payload,
     )
     dispute.documents.current().filter(submitted_at__isnull=True).update(submitted_at=now)
-    if dispute.arose_on:
-        filing = deadlines.set_term(dispute, DeadlineKind.FILING, start=dispute.arose_on, weeks=rules.filing_weeks)
+    # the one filing-term computation the portal and the staff pages show (admissibility.filing_term_for)
+    chosen = admissibility.filing_term_for(admissibility.facts_of(dispute, today=today))
+    if chosen is not None:
+        filing = deadlines.store_term(dispute, DeadlineKind.FILING, chosen.term, why=chosen.why)
         late = today > filing.due
         deadlines.close(filing, note="te laat ingediend (A1)" if late else "tijdig ingediend")
     deadlines.set_term(dispute, DeadlineKind.DECISION, start=today, weeks=rules.decision_weeks)
@@ -189,15 +191,33 @@ def dispute_submit(*, dispute: Dispute, actor, expected_version: int | None = No
 
 @service
 def dispute_withdraw(*, dispute: Dispute, actor, reason: str = "", documents=(), expected_version=None) -> Dispute:
-    """The applicant withdraws the request (intrekking); every open term ends."""
+    """An applicant withdraws its request (intrekking). In a joint request that ends only its own part
+    (procedure.md §0): its party row is marked withdrawn (``DisputeParty.withdrawn_at``), its own open terms end,
+    and the case goes on for the other applicants (event ``applicant_withdrawn``, no change of state). The last
+    applicant's withdrawal ends the case (transition ``withdraw``) and every open term. A draft is withdrawn as a
+    whole, as before. A user who belongs to several applicants withdraws for the first of them by name.
+    """
     dispute = lock(dispute, expected_version=expected_version)
-    permissions.require(permissions.can_fire(actor, dispute, "withdraw"))
+    require_operation(dispute, "withdraw", actor=actor, not_permitted=_(
+        "Alleen een verzoeker kan het verzoek intrekken, en elke verzoeker maar één keer."))
+    organisation = permissions.acting_organisation(actor, dispute, PartyRole.APPLICANT)
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.CLOSING)
-    event = fire(
-        dispute, "withdraw", actor=actor, organisation=permissions.acting_organisation(actor, dispute), at=clock.now(),
-        payload={"reason": reason},
+    now = clock.now()
+    payload = {"reason": reason, "organisation": organisation.name}
+    if dispute.state != DisputeState.DRAFT:
+        DisputeParty.objects.filter(dispute=dispute, organisation=organisation).update(withdrawn_at=now)
+        for deadline in dispute.deadlines.filter(organisation=organisation, closed_at__isnull=True):
+            deadlines.close(deadline, note="ingetrokken")
+    remaining = sorted(
+        p.organisation.name for p in dispute.parties.select_related("organisation")
+        if p.role == PartyRole.APPLICANT and p.withdrawn_at is None
     )
-    for deadline in dispute.deadlines.filter(closed_at__isnull=True):
-        deadlines.close(deadline, note="ingetrokken")
+    if dispute.state != DisputeState.DRAFT and remaining:
+        event = change(dispute, actor=actor, kind="applicant_withdrawn", organisation=organisation,
+                       payload={**payload, "remaining": remaining})
+    else:
+        event = fire(dispute, "withdraw", actor=actor, organisation=organisation, at=now, payload=payload)
+        for deadline in dispute.deadlines.filter(closed_at__isnull=True):
+            deadlines.close(deadline, note="ingetrokken")
     on_commit_notify(event)
     return dispute

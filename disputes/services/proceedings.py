@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
+from ..atw import format_date_nl
 from ..errors import DeadlineError, GuardFailed
 from ..models import DeadlineKind, Dispute, DisputeParty, DisputePoint, PartyRole, PointPosition, Step
 from ..selectors import open_information_requests
@@ -169,17 +170,37 @@ def dispute_answer_information(
     return dispute
 
 
+def _after_the_decision_term(dispute: Dispute, hearing_at: datetime, reason: str) -> dict:
+    """A hearing after the last day of the decision term as it now stands is refused, unless a reason is given
+    (issue 12, defect 13): the commission must still advise and the Minister decide within the term, so the
+    secretariat extends the term first, or records why the hearing is later all the same. Returns what the
+    hearing's event records of it (nothing when the hearing falls within the term)."""
+    term = deadlines.open_deadline(dispute, DeadlineKind.DECISION)
+    if term is None or clock.localdate(hearing_at) <= term.due:
+        return {}
+    if not reason.strip():
+        raise ValidationError({"hearing_at": _(
+            "De hoorzitting valt na het einde van de beslistermijn (%(due)s). Verleng eerst de beslistermijn, of "
+            "geef aan waarom de hoorzitting toch na de beslistermijn plaatsvindt."
+        ) % {"due": format_date_nl(term.due)}})
+    return {"after_term_reason": reason.strip(), "decision_due": term.due.isoformat()}
+
+
 @service
 def dispute_schedule_hearing(
-    *, dispute: Dispute, actor, hearing_at: datetime, place: str = "", documents=(), expected_version=None
+    *, dispute: Dispute, actor, hearing_at: datetime, place: str = "", documents=(), after_term_reason: str = "",
+    expected_version=None,
 ) -> Dispute:
+    """Plan the hearing; one after the decision term needs ``after_term_reason`` (recorded with it)."""
     dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_fire(actor, dispute, "schedule_hearing"))
     if hearing_at <= clock.now():
         raise ValidationError({"hearing_at": _("De hoorzitting moet in de toekomst liggen.")})
+    after_term = _after_the_decision_term(dispute, hearing_at, after_term_reason)
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.HEARING)
     event = fire(
-        dispute, "schedule_hearing", actor=actor, payload={"hearing_at": hearing_at.isoformat(), "place": place}
+        dispute, "schedule_hearing", actor=actor,
+        payload={"hearing_at": hearing_at.isoformat(), "place": place, **after_term},
     )
     on_commit_notify(event)
     return dispute
@@ -201,11 +222,12 @@ def hearing_moment(event) -> datetime:
 
 @service
 def dispute_reschedule_hearing(
-    *, dispute: Dispute, actor, hearing_at: datetime, place: str, reason: str, documents=(), expected_version=None
+    *, dispute: Dispute, actor, hearing_at: datetime, place: str, reason: str, documents=(),
+    after_term_reason: str = "", expected_version=None,
 ) -> Dispute:
     """Move a scheduled hearing (another moment and/or place), with a reason. The state stays
     ``hearing_scheduled``; every party gets a new invitation whose calendar entry replaces the old
-    one (same UID, higher SEQUENCE)."""
+    one (same UID, higher SEQUENCE). A new moment after the decision term needs ``after_term_reason``."""
     dispute = lock(dispute, expected_version=expected_version)
     require_operation(dispute, "reschedule_hearing", actor=actor,
                       message=_("Er is geen geplande hoorzitting om te wijzigen."))
@@ -216,10 +238,11 @@ def dispute_reschedule_hearing(
     previous = current_hearing(dispute)
     if previous.payload.get("hearing_at") == hearing_at.isoformat() and previous.payload.get("place", "") == place:
         raise ValidationError({"hearing_at": _("Datum, tijd en plaats zijn niet gewijzigd.")})
+    after_term = _after_the_decision_term(dispute, hearing_at, after_term_reason)
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.HEARING)
     change(
         dispute, actor=actor, kind="hearing_rescheduled",
-        payload={"hearing_at": hearing_at.isoformat(), "place": place, "reason": reason,
+        payload={"hearing_at": hearing_at.isoformat(), "place": place, "reason": reason, **after_term,
                  "previous_at": previous.payload.get("hearing_at", ""),
                  "previous_place": previous.payload.get("place", ""),
                  # the calendar entry of the first invitation, updated in place (RFC 5545 UID + SEQUENCE)
@@ -244,12 +267,23 @@ def dispute_cancel_hearing(*, dispute: Dispute, actor, reason: str, expected_ver
 
 @service
 def dispute_record_hearing(*, dispute: Dispute, actor, documents=(), expected_version=None) -> Dispute:
-    """Record that the hearing took place; the minutes (verslag hoorzitting) are required."""
+    """Record that the hearing took place; the minutes (verslag hoorzitting) are required.
+
+    Not before the hearing's moment (issue 12, defect 13): minutes dated before the hearing report nothing
+    that happened. Minutes added to the case before that moment do not count either."""
     dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_fire(actor, dispute, "record_hearing"))
-    has_minutes = any(t == "verslag_hoorzitting" for t, _f in documents) or dispute.documents.current().filter(
-        doc_type="verslag_hoorzitting"
-    ).exists()
+    planned = current_hearing(dispute)
+    held_from = hearing_moment(planned) if planned is not None else None
+    if held_from is not None and clock.now() < held_from:
+        raise ValidationError({"hearing_at": _(
+            "De hoorzitting is gepland op %(moment)s. Het verslag kan pas worden vastgelegd nadat de hoorzitting "
+            "heeft plaatsgevonden."
+        ) % {"moment": f"{held_from:%d-%m-%Y %H:%M}"}})
+    on_file = dispute.documents.current().filter(doc_type="verslag_hoorzitting")
+    if held_from is not None:
+        on_file = on_file.filter(uploaded_at__gte=held_from)
+    has_minutes = any(t == "verslag_hoorzitting" for t, _f in documents) or on_file.exists()
     if not has_minutes:
         raise ValidationError({"documents": _("Voeg het verslag van de hoorzitting toe.")})
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.HEARING)

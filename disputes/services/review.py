@@ -6,10 +6,21 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
-from ..models import Admissibility, DeadlineKind, Dispute, DisputePoint, InadmissibilityReason, Step
+from ..atw import compute_term, format_date_nl
+from ..errors import DeadlineError
+from ..models import (
+    Admissibility,
+    Confidentiality,
+    DeadlineKind,
+    Dispute,
+    DisputePoint,
+    InadmissibilityReason,
+    PartyRole,
+    Step,
+)
 from . import deadlines
 from ._core import change, fire, lock, on_commit_notify, require_operation, service
-from .documents import store_all
+from .documents import store_all, store_generated_letter
 
 
 def _clean_reasons(reasons) -> list[str]:
@@ -142,21 +153,169 @@ def dispute_accept(*, dispute: Dispute, actor, expected_version=None) -> Dispute
     return dispute
 
 
+#: Awb 4:5 lid 4: the decision not to treat an incomplete request is made known within four weeks after the
+#: request was completed or the remedy term passed unused; after that it can no longer be taken.
+NOT_TREATING_WEEKS = 4
+#: the reason code of "incomplete and not remedied": the one ground that rests on Awb 4:5
+NOT_REMEDIED = "A8"
+
+
+def late_remedy(dispute: Dispute) -> list:
+    """Documents an applicant added after the remedy term passed unused (``lapse_remedy``), before the
+    decision: a remedy that came late but must still be weighed (Awb 4:5; the staff page shows them)."""
+    if dispute.remedy_supplied is not False:
+        return []
+    lapsed = dispute.events.filter(kind="lapse_remedy").order_by("-at", "-pk").first()
+    if lapsed is None:
+        return []
+    applicants = dispute.organisation_ids(PartyRole.APPLICANT)
+    return list(
+        dispute.documents.current()
+        .filter(organisation_id__in=applicants, uploaded_at__gt=lapsed.at)
+        .exclude(confidentiality__in=(Confidentiality.INTERNAL, Confidentiality.COMMISSION))
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def not_treating_deadline(dispute: Dispute) -> date | None:
+    """The last day on which the request may be left untreated for want of a remedy (Awb 4:5 lid 4, the Atw
+    applied: a statutory term): four weeks after the remedy term passed unused, or after the request was
+    completed. ``None`` when no remedy was asked and ended."""
+    remedy = deadlines.current(dispute, DeadlineKind.REMEDY)
+    if remedy is None or remedy.closed_at is None:
+        return None
+    ended = remedy.due if dispute.remedy_supplied is False else clock.localdate(remedy.closed_at)
+    return compute_term(ended, weeks=NOT_TREATING_WEEKS).due
+
+
+def case_grounds(dispute: Dispute) -> dict[str, str]:
+    """Grounds of inadmissibility the secretariat or the rules found for the request as a whole, with their
+    reasons in words: insufficient own efforts (A6, the effort review) and nakoming under rules without
+    nakoming (A4). Each is consistent with every point, whatever the point's own verdict."""
+    grounds = {}
+    if dispute.efforts_sufficient is False:
+        grounds[InadmissibilityReason.A6] = dispute.efforts_reason.strip() or _(
+            "Partijen hebben niet aantoonbaar alles gedaan om het geschil zelf op te lossen.")
+    covers = getattr(dispute, "rules_cover_kind", None)
+    if covers is not None and not covers():
+        grounds[InadmissibilityReason.A4] = _(
+            "De regels die golden op de dag van indienen (regelset %(code)s) kennen geen geschillen over "
+            "%(kind)s; daarover kan de Minister geen bindende uitspraak doen."
+        ) % {"code": dispute.rule_set or "-", "kind": dispute.get_kind_display()}
+    return grounds
+
+
+def _inadmissibility_per_point(dispute: Dispute, given: dict) -> tuple[dict, list[str]]:
+    """The Minister's decision on every point of a request declared inadmissible as a whole, and what is
+    missing. A point not in ``given`` adopts the secretariat's verdict (its codes and note); a point the
+    secretariat found admissible is declared inadmissible only by an explicit, reasoned departure
+    (``depart`` with codes and a note), or on a ground found for the request as a whole (``case_grounds``)."""
+    points = list(dispute.points.order_by("number"))
+    unknown = set(given) - {p.key for p in points}
+    if unknown:
+        raise ValidationError(
+            {"points": _("Onbekend(e) geschilpunt(en): %(keys)s") % {"keys": ", ".join(sorted(unknown))}})
+    grounds = case_grounds(dispute)
+    decided, problems = {}, []
+    for point in points:
+        entry = given.get(point.key) or {}
+        if not isinstance(entry, dict):
+            raise ValidationError({"points": _("Per geschilpunt: redenen, toelichting en zo nodig afwijking.")})
+        codes = _clean_reasons(entry.get("reasons"))
+        note = str(entry.get("note") or "").strip()
+        departs = bool(entry.get("depart")) and point.admissibility == Admissibility.ADMISSIBLE
+        number = point.number
+        if point.admissibility == Admissibility.INADMISSIBLE:
+            codes = codes or list(point.inadmissibility_reasons)
+            # a ground of the request as a whole (A4 for a kind the rule set does not cover) has its own words
+            note = note or point.admissibility_note.strip() or "\n".join(grounds[c] for c in codes if c in grounds)
+        elif not departs and grounds and set(codes) <= set(grounds):
+            codes = codes or sorted(grounds)
+            note = note or "\n".join(grounds[code] for code in codes)
+        elif point.admissibility == Admissibility.ADMISSIBLE and not departs:
+            problems.append(_(
+                "Geschilpunt %(n)d is door het secretariaat ontvankelijk bevonden. Wie het toch "
+                "niet-ontvankelijk verklaart, wijkt daar uitdrukkelijk en gemotiveerd van af."
+            ) % {"n": number})
+            continue
+        if not codes:
+            problems.append(_("Geef voor geschilpunt %(n)d ten minste één reden (A1-A9).") % {"n": number})
+        if not note:
+            problems.append(_("Motiveer in woorden waarom geschilpunt %(n)d niet-ontvankelijk is.") % {"n": number})
+        decided[point.key] = {"point": point, "reasons": codes, "note": note, "departs": departs}
+    return decided, problems
+
+
 @service
 def dispute_declare_inadmissible(
-    *, dispute: Dispute, actor, reasons, documents=(), expected_version=None
+    *, dispute: Dispute, actor, reasons=(), points: dict | None = None, late_remedy_weighed: str = "",
+    documents=(), expected_version=None,
 ) -> Dispute:
-    """The Minister's official declares the whole request inadmissible, with reason codes."""
+    """The Minister declares the whole request inadmissible: a decision (Awb 3:46) with reasons in words for
+    every point, consistent with the secretariat's verdicts per point unless it departs from them with a
+    reason, sent to the parties with its letter (the mededeling, generated unless uploaded).
+
+    ``points`` maps a point's key to ``{"reasons": [...], "note": "...", "depart": bool}``; a point left out
+    adopts the secretariat's verdict. ``reasons`` (optional) are codes for the case as a whole; each must be
+    the reason of some point. A remedy an applicant sent after the remedy term, before this decision, must be
+    weighed (``late_remedy_weighed``); not treating the request for a missing piece (A8) is refused four
+    weeks after the remedy term (Awb 4:5 lid 4).
+    """
     dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_fire(actor, dispute, "declare_inadmissible"))
-    reasons = _clean_reasons(reasons)
-    if not reasons:
-        raise ValidationError({"reasons": _("Geef ten minste één reden (A1-A9).")})
+    decided, problems = _inadmissibility_per_point(dispute, points or {})
+    all_codes = sorted({code for entry in decided.values() for code in entry["reasons"]})
+    errors = {"points": problems} if problems else {}
+    stray = [code for code in _clean_reasons(reasons) if code not in all_codes]
+    if stray:
+        errors["reasons"] = _("Reden(en) %(codes)s horen bij geen enkel geschilpunt.") % {"codes": ", ".join(stray)}
+    late = late_remedy(dispute)
+    if late and not late_remedy_weighed.strip():
+        errors["late_remedy_weighed"] = _(
+            "Na het verstrijken van de hersteltermijn heeft de verzoeker nog stukken gestuurd (%(docs)s). "
+            "Leg vast hoe die zijn gewogen."
+        ) % {"docs": ", ".join(d.display_name for d in late)}
+    if errors:
+        raise ValidationError(errors)
+    if NOT_REMEDIED in all_codes:
+        last_day = not_treating_deadline(dispute)
+        if last_day is None:
+            raise ValidationError({"reasons": _(
+                "Niet-ontvankelijk wegens een niet hersteld verzuim (A8) kan alleen nadat om herstel is gevraagd "
+                "en de hersteltermijn voorbij is (artikel 4:5 Awb)."
+            )})
+        if clock.today() > last_day:
+            raise DeadlineError(_(
+                "Het verzoek niet behandelen wegens een niet hersteld verzuim (A8) kon tot en met %(due)s: binnen "
+                "vier weken na afloop van de hersteltermijn (artikel 4:5, vierde lid, Awb). Nu moet het verzoek "
+                "worden behandeld."
+            ) % {"due": format_date_nl(last_day)})
+    for entry in decided.values():
+        point = entry["point"]
+        point.decision_admissibility = Admissibility.INADMISSIBLE
+        point.decision_reason = entry["note"]
+        point.decision_finding = ""
+        point.decision_follows_advice = None
+        point.inadmissibility_reasons = entry["reasons"]
+        point.save(update_fields=["decision_admissibility", "decision_reason", "decision_finding",
+                                  "decision_follows_advice", "inadmissibility_reasons"])
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.DECISION)
+    payload = {
+        "reasons": all_codes,
+        "points": {key: {"reasons": e["reasons"], "note": e["note"], "departs": e["departs"]}
+                   for key, e in decided.items()},
+    }
+    if late:
+        payload["late_remedy"] = [d.display_name for d in late]
+        payload["late_remedy_weighed"] = late_remedy_weighed.strip()
     event = fire(
-        dispute, "declare_inadmissible", actor=actor, reasons=reasons, decided_at=clock.now(), adopted_by=actor,
-        payload={"reasons": reasons},
+        dispute, "declare_inadmissible", actor=actor, reasons=all_codes, decided_at=clock.now(), adopted_by=actor,
+        payload=payload,
     )
+    if not any(doc_type == "mededeling_ontvankelijkheid" for doc_type, _file in documents):
+        store_generated_letter(dispute, "niet_ontvankelijk", step=Step.DECISION,
+                               late_remedy_weighed=late_remedy_weighed.strip(),
+                               late_remedy=[d.display_name for d in late])
     _after_decision(dispute)
     on_commit_notify(event)
     return dispute

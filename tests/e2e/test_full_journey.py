@@ -166,6 +166,13 @@ def test_a_case_from_filing_to_binding_decision_and_dossier(
     done(page, "Inspanningen toetsen")
     expect(staff_state(page)).to_have_text("Verweer")
     assert_accessible(page)
+    # the commission for this case (ADR 0017): the chair and two members from the roster
+    page.get_by_role("link", name="Commissie samenstellen").click()
+    page.get_by_role("radio", name=world.chair.get_username(), exact=True).check()
+    for member in (world.commission_member, world.commission_member2):
+        page.get_by_role("checkbox", name=member.get_username(), exact=True).check()
+    page.get_by_role("button", name="Commissie samenstellen").click()
+    expect(page.get_by_text("Samenstelling van de adviescommissie voor dit geschil")).to_be_visible()
     save_screenshot(page, "journey-2-verweerronde")
 
     # -- both respondents file their verweer; the second closes the round ---------------------------

@@ -436,6 +436,9 @@ def hostile_case(world):
     step("2017-01-18 09:30", lambda d: services.dispute_assess_efforts(dispute=d, actor=world.secretary,
                                                                         sufficient=True, reason=P("inspanningen")))
     step("2017-01-18 09:40", lambda d: services.dispute_accept(dispute=d, actor=world.secretary))
+    step("2017-01-18 09:45", lambda d: services.dispute_compose_commission(
+        dispute=d, actor=world.secretary, chair=world.chair,
+        members=[world.commission_member, world.commission_member2]))
     step("2017-01-20 09:00", lambda d: services.dispute_respond(dispute=d, actor=world.corp_user,
                                                                  positions={"p1": P("verweer")}))
     step("2017-01-20 10:00", lambda d: services.dispute_respond(dispute=d, actor=world.gem_user,
@@ -447,12 +450,14 @@ def hostile_case(world):
     step("2017-01-25 09:00", lambda d: services.point_advise(point=d.points.get(), actor=world.chair,
                                                               finding="not_manifestly_unreasonable",
                                                               recommendation=P("aanbeveling")))
+    # the question to the gemeente is still open: the chair says why the commission advises all the same
     step("2017-01-25 10:00", lambda d: services.dispute_issue_advice(dispute=d, actor=world.chair,
-                                                                      documents=[pdf("advies")]))
+                                                                      documents=[pdf("advies")],
+                                                                      open_requests_reason=P("open vraag")))
     step("2017-02-01 09:00", lambda d: services.point_decide(point=d.points.get(), actor=world.official,
                                                               follow_advice=False, decision="manifestly_unreasonable",
                                                               reason=P("beslisreden")))
-    step("2017-02-01 10:00", lambda d: services.dispute_decide(dispute=d, actor=world.official,
+    step("2017-02-01 10:00", lambda d: services.dispute_decide(dispute=d, actor=world.official2,  # four eyes
                                                                 documents=[pdf("bindende_uitspraak")]))
     dispute = Dispute.objects.get(pk=dispute.pk)
     assert dispute.state == "decided"
@@ -517,8 +522,11 @@ LETTER_TEXT = {
     "ontvangstbevestiging": ["geschilpunt", "corporatie", "huurders"],
     "verzoek_herstel": [],  # once supplied, the remedy deadline's note reads "hersteld": see the next test
     "uitnodiging_hoorzitting": [],
-    "verlengingsbericht": [],
+    "verlengingsbericht": ["corporatie", "huurders"],  # the addressees (BTIV art. 40 lid 2)
     "bindende_uitspraak": ["geschilpunt", "beslisreden"],
+    "mededeling_intrekking": ["huurders"],  # the applicants the case goes on for
+    "herstelbesluit": [],  # prints what was corrected, a text of its own: see the aftercare tests
+    "niet_ontvankelijk": ["geschilpunt", "beslisreden"],  # reasons per point, in words (Awb 3:46)
 }
 
 

@@ -16,7 +16,7 @@ def test_available_actions_in_the_response_round_per_person(world):
     assert available["tenant"] == {"withdraw", "record_effort", "add_document"}
     assert available["corp_user"] == {"respond", "record_effort", "add_document"}
     assert available["secretary"] == {"settle", "close_responses", "allow_late_response", "send_reminder",
-                                      "add_document"}
+                                      "add_document", "compose_commission", "replace_commission_seat"}
     assert available["chair"] == {"add_document", "recuse"}
     assert available["commission_member"] == {"add_document", "recuse"}
     assert available["official"] == {"extend_decision_term", "add_document"}

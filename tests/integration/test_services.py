@@ -54,8 +54,9 @@ def test_remedy_request_suspends_the_decision_term(world):
     clock.set_now(moment("2017-01-27 10:00"))  # completed 10 days later
     services.dispute_supply_remedy(dispute=dispute, actor=world.tenant, documents=[pdf("machtiging")])
     decision = Deadline.objects.get(dispute=dispute, kind="decision")
-    # 13-03-2017 + 10 days = 23-03-2017 (a Thursday)
-    assert decision.due == date(2017, 3, 23)
+    # Awb 4:15: suspended from 18-01 until (not including) 27-01, 9 days: 13-03-2017 + 9 = 22-03-2017 (issue 12;
+    # it counted 27-01 too, 10 days, 23-03-2017)
+    assert decision.due == date(2017, 3, 22)
     assert any("opgeschort" in line for line in decision.explanation)
     assert fresh(dispute).state == "admissibility_review"
     assert fresh(dispute).remedy_supplied is True
@@ -206,7 +207,9 @@ def test_closing_waits_for_the_objection_term(world):
     with pytest.raises(GuardFailed):
         services.dispute_close(dispute=dispute, actor=None)
     assert services.enforce_deadlines()["dispute_close"] == 0
-    clock.set_now(moment("2017-04-13 00:30"))
+    clock.set_now(moment("2017-04-13 00:30"))  # a bezwaar posted in time may still arrive (Awb 6:9 lid 2)
+    assert services.enforce_deadlines()["dispute_close"] == 0
+    clock.set_now(moment("2017-04-20 00:30"))  # the week after the term has passed
     assert services.enforce_deadlines()["dispute_close"] == 1
     assert fresh(dispute).state == "closed"
 
@@ -214,7 +217,8 @@ def test_closing_waits_for_the_objection_term(world):
 def test_settlement_needs_the_settlement_document(world):
     dispute = case_in_state(world, "exchange")
     with pytest.raises(ValidationError):
-        services.dispute_settle(dispute=dispute, actor=world.secretary, documents=[pdf("overig")])
+        services.dispute_settle(dispute=dispute, actor=world.secretary, basis="agreement", documents=[pdf("overig")],
+                                signed_by=[world.huurders, world.corporatie, world.gemeente])
     assert fresh(dispute).state == "exchange"
 
 

@@ -139,6 +139,12 @@ def test_happy_path_with_hearing_through_the_task_pages(client, world, django_ca
     assert_in_step(dispute, "effort_review")
     sec.ok(dispute, "review_efforts", "accept")
     dispute = assert_in_step(dispute, "awaiting_response")
+    # the secretary seats the commission for the case on its case-action page (ADR 0017)
+    client.force_login(world.secretary)
+    response = client.post(reverse("workflow:case-action", args=[dispute.pk, "commissie"]), {
+        "commissie-expected_version": fresh(dispute).version, "commissie-chair": world.chair.pk,
+        "commissie-members": [world.commission_member.pk, world.commission_member2.pk]})
+    assert response.status_code == 302, response.content.decode()[:2000]
 
     clock.set_now(moment("2017-02-01 10:00"))
     services.dispute_respond(dispute=dispute, actor=world.corp_user, documents=[pdf("verweerschrift")])
@@ -168,7 +174,9 @@ def test_happy_path_with_hearing_through_the_task_pages(client, world, django_ca
     for number in (1, 2):
         chair.ok(dispute, "prepare_advice", "point_advise", point=number, finding="not_manifestly_unreasonable",
                  recommendation="Hervat het overleg")
-    chair.ok(dispute, "prepare_advice", "issue_advice", advice=upload("advies"))
+    # the question of the written round was never answered: the chair says why the commission advises now
+    chair.ok(dispute, "prepare_advice", "issue_advice", advice=upload("advies"),
+             open_requests_reason="De begroting is voor het advies niet nodig.")
     dispute = assert_in_step(dispute, "advice_issued")
 
     clock.set_now(moment("2017-03-08 09:00"))
@@ -189,7 +197,8 @@ def test_happy_path_with_hearing_through_the_task_pages(client, world, django_ca
     dispute = assert_in_step(dispute, "decided")
     assert dispute.decision_adopted_by == world.official2
 
-    clock.set_now(moment("2017-04-25 09:00"))  # the objection term (6 weeks) has passed
+    # the objection term (6 weeks, until 19-04) and the week of Awb 6:9 lid 2 after it (until 26-04) have passed
+    clock.set_now(moment("2017-04-27 09:00"))
     enforce_deadlines()
     assert_in_step(dispute, "closed")
     done = Task.objects.filter(process__disputeprocess__dispute=dispute, flow_task_type="HUMAN", status=STATUS.DONE)
@@ -235,8 +244,13 @@ def test_inadmissible_as_a_whole(client, world):
     assert response.status_code == 400 and "Geen enkel geschilpunt is ontvankelijk" in response.content.decode()
     official.take(dispute, "declare_inadmissible")
     page = client.get(reverse("workflow:task", args=[dispute.pk, open_task(dispute, "declare_inadmissible").pk]))
-    assert page.context["sections"][0]["form"].initial["reasons"] == ["A1", "A3"]  # proposed from the points
-    official.ok(dispute, "declare_inadmissible", "declare_inadmissible", reasons=["A1", "A3"],
+    assert page.context["sections"][0]["form"].initial["p1_reasons"] == ["A1", "A3"]  # proposed from the points
+    # the Minister's decision gives the reasons per point in words (Awb 3:46; issue 12)
+    response = official.do(dispute, "declare_inadmissible", "declare_inadmissible", p1_reasons=["A1", "A3"],
+                           notice=upload("mededeling_ontvankelijkheid"))
+    assert response.status_code in (200, 400) and "Motiveer in woorden" in response.content.decode()
+    official.ok(dispute, "declare_inadmissible", "declare_inadmissible", p1_reasons=["A1", "A3"],
+                p1_note="Te laat ingediend, en het gaat over de inhoud van het gemeentelijk beleid.",
                 notice=upload("mededeling_ontvankelijkheid"))
     dispute = assert_in_step(dispute, "decided")
     assert dispute.inadmissibility_reasons == ["A1", "A3"]
@@ -268,6 +282,8 @@ def test_partly_inadmissible(world):
     services.dispute_assess_efforts(dispute=dispute, actor=world.secretary, sufficient=True, reason="Voldoende")
     services.dispute_accept(dispute=dispute, actor=world.secretary)
     assert_in_step(dispute, "awaiting_response")
+    services.dispute_compose_commission(dispute=fresh(dispute), actor=world.secretary, chair=world.chair,
+                                        members=[world.commission_member, world.commission_member2])
     clock.set_now(moment("2017-02-16 09:00"))  # response term passed without any response
     enforce_deadlines()
     assert_in_step(dispute, "exchange")
@@ -275,6 +291,8 @@ def test_partly_inadmissible(world):
     services.point_advise(point=invest, actor=world.chair, finding="not_manifestly_unreasonable")
     services.dispute_issue_advice(dispute=dispute, actor=world.chair, documents=[pdf("advies")])
     services.point_decide(point=invest, actor=world.official, follow_advice=True)
+    # the secretariat's verdict on the policy point is a proposal: the Minister decides it too (issue 12)
+    services.point_decide(point=policy, actor=world.official, follow_advice=True)
     services.dispute_decide(dispute=dispute, actor=world.official2, documents=[pdf("bindende_uitspraak")])
     assert_in_step(dispute, "decided")
 
@@ -334,8 +352,9 @@ def test_settled_on_the_case_page(client, world):
     client.force_login(world.secretary)
     url = reverse("workflow:case-action", args=[dispute.pk, "schikking"])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"schikking-expected_version": dispute.version,
-                                 "schikking-settlement": upload("vaststellingsovereenkomst")})
+    response = client.post(url, {"schikking-expected_version": dispute.version, "schikking-basis": "agreement",
+                                 "schikking-signed_by": [world.huurders.pk, world.corporatie.pk, world.gemeente.pk],
+                                 "schikking-document": upload("vaststellingsovereenkomst")})
     assert response.status_code == 302
     assert_in_step(dispute, "settled")
 
@@ -345,11 +364,12 @@ def test_extension_in_time_keeps_the_tasks_and_a_late_one_is_refused_on_the_page
     client.force_login(world.official)
     url = reverse("workflow:case-action", args=[dispute.pk, "verlengen"])
     response = client.post(url, {"verlengen-expected_version": dispute.version, "verlengen-weeks": 4,
-                                 "verlengen-reason": "Hoorzitting", "verlengen-notice": upload("verlengingsbericht")})
+                                 "verlengen-reason": "Hoorzitting"})
     assert response.status_code == 302
     assert_in_step(dispute, "exchange")
     clock.set_now(moment("2017-04-11 09:00"))  # the extended term ended on 10-04-2017
-    late = client.post(url, {"verlengen-expected_version": fresh(dispute).version, "verlengen-weeks": 2})
+    late = client.post(url, {"verlengen-expected_version": fresh(dispute).version, "verlengen-weeks": 2,
+                             "verlengen-reason": "Advies"})
     assert late.status_code == 400
     assert "verlengen kan alleen vóór het einde van de termijn" in late.content.decode()
     assert DisputeEvent.objects.filter(dispute=dispute, kind="extend_decision_term").count() == 1
@@ -372,7 +392,8 @@ def test_the_periodic_task_repairs_a_process_that_fell_out_of_step(world):
         ("admissibility_review", "2017-01-18 09:00", lambda w, d: services.dispute_withdraw(dispute=d, actor=w.tenant),
          {"assess_admissibility"}, "withdraw", STATUS.CANCELED),
         ("exchange", "2017-02-21 09:00", lambda w, d: services.dispute_settle(
-            dispute=d, actor=w.secretary, documents=[pdf("vaststellingsovereenkomst")]),
+            dispute=d, actor=w.secretary, basis="agreement", signed_by=[w.huurders, w.corporatie, w.gemeente],
+            documents=[pdf("vaststellingsovereenkomst")]),
          {"plan_hearing", "choose_written_procedure"}, "settle", STATUS.CANCELED),
         ("decided", "2017-04-20 09:00", lambda w, d: services.dispute_close(dispute=d, actor=None),
          {"await_objection"}, "close", STATUS.DONE),

@@ -119,11 +119,12 @@ def test_the_worklist_filters_and_sorts(client, world):
 
 def test_the_worklist_lists_the_planned_hearings_soonest_first(client, world):
     later = case_in_state(world, "exchange")
+    # both after the decision term (13-03-2017): planned with a reason (issue 12, defect 13)
     services.dispute_schedule_hearing(dispute=later, actor=world.secretary, hearing_at=moment("2017-03-20 10:00"),
-                                      place="Den Haag, zaal 3")
+                                      place="Den Haag, zaal 3", after_term_reason="Verlenging volgt")
     sooner = case_in_state(world, "exchange")
     services.dispute_schedule_hearing(dispute=sooner, actor=world.secretary, hearing_at=moment("2017-03-27 10:00"),
-                                      place="Utrecht")
+                                      place="Utrecht", after_term_reason="Verlenging volgt")
     services.dispute_reschedule_hearing(dispute=Dispute.objects.get(pk=sooner.pk), actor=world.secretary,
                                         hearing_at=moment("2017-03-13 14:00"), place="https://video.example.nl/7",
                                         reason="Eerder kan ook")
@@ -214,7 +215,8 @@ def test_a_stale_form_gets_a_409_and_changes_nothing(client, world):
     dispute = case_in_state(world, "submitted")
     task = take(client, world.secretary, dispute, "register")
     stale = dispute.version
-    services.dispute_extend_decision_term(dispute=dispute, actor=world.official, weeks=1)  # someone else
+    services.dispute_extend_decision_term(dispute=dispute, actor=world.official, weeks=1,
+                                          reason="Drukte")  # someone else
     response = client.post(task_url(dispute, task), {"action": "start_review",
                                                       "start_review-expected_version": stale})
     assert response.status_code == 409
@@ -249,6 +251,7 @@ def test_service_validation_lands_on_the_form_field(client, world):
 
 def test_a_broken_upload_is_refused_with_a_message_not_a_500(client, world):
     dispute = case_in_state(world, "hearing_scheduled")
+    clock.set_now(moment("2017-03-10 15:00"))  # after the hearing: the minutes may be recorded
     task = open_task(dispute, "record_hearing")
     client.force_login(world.secretary)
     broken = SimpleUploadedFile("verslag.pdf", b"%PDF-1.7 this is not a pdf", content_type="application/pdf")

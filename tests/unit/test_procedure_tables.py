@@ -45,6 +45,13 @@ EXPECTED_OPERATIONS = {
         "commission_member": NOT_CONCLUDED, "secretary": set(DisputeState), "minister_official": set(DisputeState),
     },
     "recuse": {"commission_chair": set(DisputeState), "commission_member": set(DisputeState)},
+    # after the decision (issue 12, defect 8): the ministry registers a received bezwaar; the Minister's
+    # official corrects an obvious error (herstelbesluit), both while the case is decided (not closed)
+    "record_objection": {"secretary": {"decided"}, "minister_official": {"decided"}},
+    "correct_decision": {"minister_official": {"decided"}},
+    # the commission per case (ADR 0017): seated from receipt until the advice is issued
+    "compose_commission": {"secretary": set(OPEN_STATES) - {"advice_issued"}},
+    "replace_commission_seat": {"secretary": set(OPEN_STATES) - {"advice_issued"}},
 }
 
 
@@ -101,7 +108,22 @@ def _cases_in(state):
 
 def _events_of_operations() -> dict[str, str]:
     """An event kind that is not a transition's name -> the operation that records it."""
-    return {"decision_drafted": "draft_decision"}
+    return {"decision_drafted": "draft_decision", "applicant_withdrawn": "withdraw"}
+
+
+def test_a_withdrawal_that_leaves_other_applicants_is_the_withdraw_operation_without_its_transition():
+    """procedure.md §0: ``withdraw`` stays the applicant's one action; a co-applicant's withdrawal records its own
+    event and leaves the state; the transition fires with the last applicant (issue 12, defect 2)."""
+    from disputes.guards import GUARD_PROBLEMS
+    from disputes.models import EventKind
+    from disputes.states import PARTIAL_EVENTS
+
+    assert PARTIAL_EVENTS == {"applicant_withdrawn": "withdraw"}
+    for kind, operation in PARTIAL_EVENTS.items():
+        assert kind in EventKind.values and kind not in TRANSITIONS
+        assert OPERATIONS[operation].transition == operation
+        assert _events_of_operations()[kind] == operation
+    assert "withdraw" in GUARD_PROBLEMS  # the transition waits for the last applicant
 
 
 def test_every_task_is_completed_by_operations_that_exist():

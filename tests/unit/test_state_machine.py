@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from disputes.models import Dispute, DisputePoint
+from disputes.models import CaseSeat, Dispute, DisputePoint
 from disputes.states import TRANSITIONS, DisputeState
 from tests import factories
 
@@ -64,11 +64,17 @@ def ready_cases(world):
     for state in DisputeState.values:
         dispute = world.file(points=("p1",))
         DisputePoint.objects.filter(dispute=dispute).update(
-            admissibility="admissible", advice_finding="upheld", decision_finding="upheld"
+            admissibility="admissible", advice_finding="upheld", decision_finding="upheld",
+            decision_admissibility="admissible",
         )
         Dispute.objects.filter(pk=dispute.pk).update(
             state=state, efforts_sufficient=True, remedy_return_state="effort_review", arose_on=date(2017, 1, 5)
         )
+        CaseSeat.objects.bulk_create([  # the commission seated for the case (the advice's guard)
+            CaseSeat(dispute=dispute, user=user, role=role, appointed_at=timezone.now(), appointed_by=world.secretary)
+            for user, role in ((world.chair, "chair"), (world.commission_member, "member"),
+                               (world.commission_member2, "member"))
+        ])
         cases[state] = dispute.pk
     return cases
 

@@ -40,7 +40,9 @@ class CaseView(StaffView):
         context = {
             "dispute": dispute,
             "parties": dispute.parties.select_related("organisation"),
+            "signatories": casefile.settlement_signatories(dispute) if dispute.settlement_basis else [],
             "points": casefile.points(dispute),
+            "commission_seats": casefile.commission_seats(dispute),
             "show_decisions": casefile.shows_decisions(request.user, dispute),
             "deadlines": dispute.deadlines.select_related("organisation").order_by("created_at", "pk"),
             "information": selectors.information_requests(dispute),

@@ -69,4 +69,11 @@ class CaseActionView(StaffView):
     def _render(self, request, dispute, action, form, page_error: str = ""):
         context = {"dispute": dispute, "action": action, "form": form, "page_error": page_error,
                    "deadlines": dispute.deadlines.filter(closed_at__isnull=True).order_by("due")}
+        if action.slug == "verlengen":  # who the notice goes to (BTIV art. 40 lid 2), and whether they can be reached
+            from disputes.letters import extension_addressees, notice_addresses
+
+            context["notice_to"] = [
+                {"name": o.name, "capacity": capacity, "reachable": bool(notice_addresses(o, capacity))}
+                for capacity, o in extension_addressees(dispute)
+            ]
         return render(request, "workflow/action.html", context, status=400 if page_error else 200)

@@ -127,8 +127,8 @@ class TaskView(StaffView):
         )
         if task.owner_id:
             colleagues = colleagues.exclude(pk=task.owner_id)
-        if dispute.decision_drafted_by_id and node.name == "adopt_decision":
-            colleagues = colleagues.exclude(pk=dispute.decision_drafted_by_id)
+        if node.name == "adopt_decision":  # four eyes: not whoever drafted it or decided its points
+            colleagues = colleagues.exclude(pk__in=permissions.decision_preparer_ids(dispute))
         context = {
             "dispute": dispute,
             "task": task,

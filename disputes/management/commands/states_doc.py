@@ -17,6 +17,7 @@ from django.utils import translation
 from disputes.states import (
     OPEN_STATES,
     OPERATIONS,
+    PARTIAL_EVENTS,
     REMEDY_RETURN_STATES,
     RETURN,
     TERMINAL_STATES,
@@ -154,6 +155,14 @@ def _render() -> str:
             f"{_code(actor)}: {_states_text(allowed, order)}" for actor, allowed in op.allowed.items()
         )
         lines.append(f"| {_code(op.name)} | {op.label} | {who} |")
+    if PARTIAL_EVENTS:
+        lines += [
+            "",
+            "An operation that is a transition records another event, and leaves the state, when it does not (yet)",
+            "fire its transition (`PARTIAL_EVENTS`; the transition's guard says when it fires):",
+            "",
+        ]
+        lines += [f"- {_code(op)}: {_code(kind)}" for kind, op in PARTIAL_EVENTS.items()]
     lines.append("")
     return "\n".join(lines)
 
