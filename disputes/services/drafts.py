@@ -21,7 +21,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
@@ -196,12 +196,20 @@ def _free_key(dispute: Dispute, taken: set[str]) -> str:
     return f"p{n}"
 
 
+def _move_numbers_out_of_the_way(dispute: Dispute) -> None:
+    """Add to every point's number more than the highest number, so that numbers 1..n are free and no two rows
+    collide on the way: PostgreSQL checks the unique (dispute, number) per row in the order it updates them, so a
+    fixed offset (10000) collided with a point an earlier pass had already moved there (1 -> 10001)."""
+    highest = DisputePoint.objects.filter(dispute=dispute).aggregate(highest=Max("number"))["highest"] or 0
+    DisputePoint.objects.filter(dispute=dispute).update(number=F("number") + highest + 1)
+
+
 def _renumber(dispute: Dispute) -> None:
     """Number the points 1..n in their current order (two passes keep the unique numbers unique)."""
     points = list(DisputePoint.objects.filter(dispute=dispute).order_by("number", "pk"))
     if all(p.number == i for i, p in enumerate(points, start=1)):
         return
-    DisputePoint.objects.filter(dispute=dispute).update(number=F("number") + 10000)
+    _move_numbers_out_of_the_way(dispute)
     for i, point in enumerate(points, start=1):
         DisputePoint.objects.filter(pk=point.pk).update(number=i)
 
@@ -302,7 +310,7 @@ def draft_points_save(*, dispute: Dispute, actor, points: list[dict], remove=(),
     DisputePoint.objects.filter(pk__in=list(remove), dispute=dispute).delete()
     taken = {p.key for pk, p in existing.items() if pk not in remove}
     added, updated = [], []
-    DisputePoint.objects.filter(dispute=dispute).update(number=F("number") + 10000)
+    _move_numbers_out_of_the_way(dispute)
     for number, (pk, title, position) in enumerate(cleaned, start=1):
         if pk is None:
             key = _free_key(dispute, taken)

@@ -238,3 +238,16 @@ def test_integrity_alarm_records_an_internal_event(world, draft):
     drafts.document_integrity_alarm(document=document, actor=world.tenant, detail="test")
     event = events(draft, "integrity_failure").get()
     assert event.visibility == "internal"
+
+
+def test_renumbering_never_collides_with_a_number_an_earlier_pass_left_behind(world):
+    """A point the form did not list keeps its shifted number (1 -> 10001) until the second pass; a fixed
+    shift of 10000 then moved a new point 1 onto it, and PostgreSQL refused that (unique dispute+number,
+    checked per row in the order of the update: a race on row order seen in CI)."""
+    from disputes.models import DisputePoint
+
+    dispute = world.file(points=())
+    DisputePoint.objects.create(dispute=dispute, number=1, key="new", title="Nieuw punt")  # updated first
+    DisputePoint.objects.create(dispute=dispute, number=10001, key="old", title="Niet in het formulier")
+    drafts._renumber(dispute)
+    assert list(dispute.points.order_by("number").values_list("key", "number")) == [("new", 1), ("old", 2)]
