@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..clock import AMSTERDAM
+from ..letters import reasons_in_words
 from ..models import (
     Admissibility,
     Confidentiality,
@@ -156,17 +157,36 @@ class PositionEntry:
 
 @dataclass
 class PointEntry:
+    """One dispute point as the dossier shows it. Admissibility in three steps (procedure.md §0): the
+    secretariat's proposal, the commission's advice on it and the Minister's decision, reasons in words."""
+
     number: int
     title: str
     positions: list[PositionEntry]
+    #: the secretariat's proposal (label), its reasons in words and its note
     admissibility: str
-    reasons: list[str]
+    reasons: str
     admissibility_note: str
     advice_finding: str
     advice_recommendation: str
     decision_finding: str
     decision_follows_advice: bool | None
     decision_reason: str
+    #: the commission's advice on admissibility (label, "" when it advised none or this audience may not see
+    #: it), whether it departs from the proposal, and its reasons in words
+    advice_admissibility: str = ""
+    advice_departs: bool = False
+    advice_reasons: str = ""
+    #: the Minister's decision on admissibility (label, "" while not decided or not for this audience), whether
+    #: it departs from the proposal, its reasons in words, and whether the decision has been adopted
+    decision_admissibility: str = ""
+    decision_departs: bool = False
+    decision_reasons: str = ""
+    decision_adopted: bool = False
+    #: the Minister decided the point inadmissible: there is no decision on the merits
+    decided_inadmissible: bool = False
+    #: the commission advised the point inadmissible: there is no finding on the merits
+    advised_inadmissible: bool = False
 
 
 @dataclass
@@ -266,6 +286,33 @@ def _event_detail(event: DisputeEvent, doc_types: dict, late=None) -> str:
     return "; ".join(str(p) for p in parts)
 
 
+def decided_admissibility(dispute: Dispute, point: DisputePoint) -> str:
+    """The Minister's decision on a point's admissibility, ``""`` while there is none: the secretariat's
+    verdict is only a proposal (procedure.md §0). A case decided before the decision per point was recorded
+    reads as its proposal, or as inadmissible when the request as a whole was declared so."""
+    if point.decision_admissibility:
+        return point.decision_admissibility
+    if dispute.decided_at is None:
+        return ""
+    if dispute.inadmissibility_reasons:
+        return Admissibility.INADMISSIBLE
+    return point.admissibility if point.admissibility != Admissibility.PENDING else ""
+
+
+def _latest_payloads(events: list[DisputeEvent], kind: str) -> dict[str, dict]:
+    """The payload of the latest event of ``kind`` per point key (``events`` in order)."""
+    latest = {}
+    for event in events:
+        payload = event.payload or {}
+        if event.kind == kind and isinstance(payload.get("point"), str):
+            latest[payload["point"]] = payload
+    return latest
+
+
+def _admissibility_label(value: str) -> str:
+    return str(Admissibility(value).label) if value in Admissibility.values else value
+
+
 def _outcome(dispute: Dispute, points: list[DisputePoint], party: bool) -> list[str]:
     lines = []
     if dispute.inadmissibility_reasons:
@@ -276,7 +323,7 @@ def _outcome(dispute: Dispute, points: list[DisputePoint], party: bool) -> list[
         lines.append(_("Bindende uitspraak van %(date)s.") % {"date": format_day(dispute.decided_at)})
         for point in points:
             # the Minister's decision on admissibility; the secretariat's verdict was a proposal
-            if (point.decision_admissibility or point.admissibility) == Admissibility.INADMISSIBLE:
+            if decided_admissibility(dispute, point) == Admissibility.INADMISSIBLE:
                 lines.append(_("Geschilpunt %(n)d: niet-ontvankelijk") % {"n": point.number})
             elif point.decision_finding:
                 lines.append(f"{_('Geschilpunt')} {point.number}: {point.get_decision_finding_display()}")
@@ -413,21 +460,43 @@ def collect(dispute: Dispute, audience: str = DossierAudience.FULL) -> DossierCo
         ))
 
     decided = dispute.decided_at is not None
+    proposals = _latest_payloads(all_events, "point_admissibility")  # parties see these events
+    advices = _latest_payloads(all_events, "point_advised")  # the commission's: shown where the advice is
     point_entries = []
     for p in points:
+        # the party version shows the advice and the Minister's decisions per point once the decision is made
         show_advice = not party or decided
+        # the secretariat's proposal: the point's codes are replaced by the Minister's when it decides them
+        # inadmissible, so its own codes are those of its latest verdict (the event), when there is one
+        proposed = (list(proposals[p.key].get("reasons") or []) if p.key in proposals
+                    else list(p.inadmissibility_reasons or []))
+        if p.admissibility != Admissibility.INADMISSIBLE:
+            proposed = []
+        advised = p.advice_admissibility if show_advice else ""
+        advice_codes = (advices.get(p.key) or {}).get("reasons") or []
+        minister = decided_admissibility(dispute, p) if show_advice else ""
         point_entries.append(PointEntry(
             number=p.number, title=p.title,
             positions=[PositionEntry(pos.organisation.name, pos.text) for pos in p.positions.all()],
             admissibility=str(p.get_admissibility_display()),
-            reasons=[str(InadmissibilityReason(r).label) if r in InadmissibilityReason.values else str(r)
-                     for r in (p.inadmissibility_reasons or [])],
+            reasons=reasons_in_words(proposed),
             admissibility_note=p.admissibility_note,
             advice_finding=_finding(p.advice_finding) if show_advice else "",
             advice_recommendation=p.advice_recommendation if show_advice else "",
             decision_finding=_finding(p.decision_finding) if show_advice else "",
             decision_follows_advice=p.decision_follows_advice if show_advice else None,
             decision_reason=p.decision_reason if show_advice else "",
+            advice_admissibility=_admissibility_label(advised) if advised else "",
+            advice_departs=bool(advised) and advised != p.admissibility,
+            advice_reasons=(reasons_in_words(advice_codes) if advised == Admissibility.INADMISSIBLE else ""),
+            advised_inadmissible=show_advice and p.key in advices
+            and (p.advice_admissibility or p.admissibility) == Admissibility.INADMISSIBLE,
+            decision_admissibility=_admissibility_label(minister) if minister else "",
+            decision_departs=bool(minister) and minister != p.admissibility,
+            decision_reasons=(reasons_in_words(p.inadmissibility_reasons or [])
+                              if minister == Admissibility.INADMISSIBLE else ""),
+            decision_adopted=decided,
+            decided_inadmissible=minister == Admissibility.INADMISSIBLE,
         ))
 
     # The date the dossier stands at: the last change that is part of this case version.

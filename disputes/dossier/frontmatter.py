@@ -220,23 +220,53 @@ def _points(content: DossierContent, width: float, marks: dict) -> list:
         else:
             block.append(Paragraph(esc(_("Geen standpunten vastgelegd.")), S["small"]))
         block.append(Paragraph(esc(_("Ontvankelijkheid")), S["h3"]))
-        block.append(facts([
-            (_("Oordeel"), esc(point.admissibility)),
-            (_("Redenen"), joined_lines(point.reasons) if point.reasons else ""),
-            (_("Toelichting"), esc(point.admissibility_note)),
-        ], width=width))
+        block.append(facts(_admissibility_rows(point), width=width))
         block.append(Paragraph(esc(_("Advies van de adviescommissie")), S["h3"]))
+        finding = point.advice_finding or (
+            _("Geen bevinding over de inhoud: niet-ontvankelijk geadviseerd") if point.advised_inadmissible
+            else _("Niet (of nog niet) beschikbaar"))
         block.append(facts([
-            (_("Bevinding"), esc(point.advice_finding or _("Niet (of nog niet) beschikbaar"))),
+            (_("Bevinding"), esc(finding)),
             (_("Aanbeveling"), esc(point.advice_recommendation)),
         ], width=width))
         block.append(Paragraph(esc(_("Beslissing van de Minister")), S["h3"]))
         follows = {True: _("Ja"), False: _("Nee, zie motivering")}.get(point.decision_follows_advice, "")
+        decision = point.decision_finding or (
+            _("Geen inhoudelijke beslissing: niet-ontvankelijk") if point.decided_inadmissible
+            else _("Niet (of nog niet) beschikbaar"))
         block.append(facts([
-            (_("Beslissing"), esc(point.decision_finding or _("Niet (of nog niet) beschikbaar"))),
+            (_("Beslissing"), esc(decision)),
             (_("Volgt het advies"), esc(follows)),
             (_("Motivering"), esc(point.decision_reason)),
         ], width=width))
         story.append(KeepTogether(block[:4]))
         story.extend(block[4:])
     return story
+
+
+def _admissibility_rows(point) -> list[tuple[str, str]]:
+    """A point's admissibility in its three steps (procedure.md §0): the secretariat's proposal, the
+    commission's advice on it when it gave one, and the Minister's decision; reasons in words."""
+    rows = [
+        (_("Voorstel secretariaat"), esc(point.admissibility)),
+        (_("Redenen voorstel"), esc(point.reasons)),
+        (_("Toelichting voorstel"), esc(point.admissibility_note)),
+    ]
+    if point.advice_admissibility:
+        how = _("wijkt af van het voorstel") if point.advice_departs else _("zoals voorgesteld")
+        advice = f"{point.advice_admissibility} ({how})"
+        rows.append((_("Advies commissie"), esc(advice)))
+        rows.append((_("Redenen advies"), esc(point.advice_reasons)))
+    if point.decision_admissibility:
+        decision = point.decision_admissibility
+        if point.decision_reasons:
+            decision += f" ({point.decision_reasons})"
+        notes = [_("wijkt af van het voorstel van het secretariaat")] if point.decision_departs else []
+        if not point.decision_adopted:
+            notes.append(_("vastgelegd, de uitspraak is nog niet vastgesteld"))
+        if notes:
+            decision += "; " + "; ".join(notes)
+    else:
+        decision = _("Nog niet beslist")
+    rows.append((_("Beslissing Minister"), esc(decision)))
+    return rows
