@@ -391,6 +391,8 @@ RULES: list[LegalRule] = [
              "tests/integration/test_admissibility_safeguards.py::test_the_minister_may_judge_on_the_merits_a_point_proposed_inadmissible",
              "tests/integration/test_dossier_decided_admissibility.py::"
              "test_the_cover_gives_the_ministers_decision_on_a_point_proposed_inadmissible",
+             "tests/integration/test_dossier_decided_admissibility.py::"
+             "test_the_point_page_shows_the_proposal_the_advice_and_the_ministers_decision_in_words",
              "tests/integration/test_scenarios.py::test_every_demo_scenario_runs_green"),
         ),
         (
@@ -505,6 +507,35 @@ RULES: list[LegalRule] = [
              "tests/integration/test_nakoming_rules.py::"
              "test_a_nakoming_case_is_not_advised_or_decided_on_the_merits_without_its_rule_set",
              "tests/integration/test_scenarios.py::test_every_demo_scenario_runs_green"),
+        ),
+    ),
+    # -- the others of the agreement ------------------------------------------------------------------------
+    *_rules(
+        "De anderen bij de afspraken",
+        (
+            "view-of-the-others-of-the-agreement",
+            "A gemeente, corporation or tenants' organisation that made the agreement but is no party to the dispute "
+            "can be invited, in the written round, to give its view before the Minister decides, with a term; it "
+            "then sees the case as the parties do and answers in the portal. Only the others of the agreement can "
+            "be invited; an interested party signs no settlement.",
+            "Awb art. 4:8 [law]; Woningwet art. 44 lid 4 (the parties to the agreement) [law]",
+            ("disputes.services.interested.dispute_invite_view", "disputes.services.interested.others_of_the_agreement",
+             "disputes.models.dispute.DisputeQuerySet.visible_to"),
+            ("tests/integration/test_interested_parties.py::test_only_the_others_of_the_agreement_can_be_invited",
+             "tests/integration/test_interested_parties.py::"
+             "test_the_invitation_is_a_question_with_its_term_and_makes_an_interested_party",
+             "tests/integration/test_interested_parties.py::"
+             "test_the_interested_party_reads_the_case_and_gives_its_view_in_the_portal",
+             "tests/integration/test_interested_parties.py::test_an_interested_party_does_not_sign_a_settlement"),
+        ),
+        (
+            "join-as-party",
+            "The secretariat can join an invited interested party as a party (respondent), with a reason, until the "
+            "commission advises: the decision then binds it and its letters address it.",
+            "Woningwet art. 44 lid 4 [law]; procedure.md §0 [design]",
+            ("disputes.services.interested.dispute_join_party",),
+            ("tests/integration/test_interested_parties.py::test_the_secretariat_joins_an_interested_party_as_respondent",
+             "tests/integration/test_interested_parties.py::test_the_staff_case_page_invites_and_joins"),
         ),
     ),
     # -- rows added per area (filing, withdrawal, nakoming, decision, inadmissibility, after the decision) --

@@ -57,6 +57,11 @@ def is_respondent(user, dispute: Dispute) -> bool:
     return bool(party_organisations(user, dispute, PartyRole.RESPONDENT))
 
 
+def is_interested(user, dispute: Dispute) -> bool:
+    """A member of another party to the agreement invited to give its view (Awb 4:8)."""
+    return bool(party_organisations(user, dispute, PartyRole.INTERESTED))
+
+
 def _first_by_name(organisation_ids_: set):
     from .models import Organisation
 
@@ -117,12 +122,16 @@ def actors_of(user, dispute: Dispute) -> frozenset[str]:
     return cache[key]
 
 
+#: the party role of an organisation -> the actor its members act as
+_PARTY_ACTORS = {PartyRole.APPLICANT: Actor.APPLICANT, PartyRole.RESPONDENT: Actor.RESPONDENT,
+                 PartyRole.INTERESTED: Actor.INTERESTED}
+
+
 def _actors_of(user, dispute: Dispute) -> frozenset[str]:
-    actors = set()
-    if is_applicant(user, dispute):
-        actors.add(Actor.APPLICANT)
-    if is_respondent(user, dispute):
-        actors.add(Actor.RESPONDENT)
+    # as party_organisations: the user's organisations in the case that have not withdrawn (one pass)
+    mine = organisation_ids(user)
+    actors = {_PARTY_ACTORS[p.role] for p in dispute.parties.all()
+              if p.organisation_id in mine and p.withdrawn_at is None}
     staff = {actor for actor, wanted in _ACTOR_ROLES.items() if has_role(user, *wanted)}
     if Actor.COMMISSION_CHAIR in staff and not _chairs_the_case(user, dispute):
         staff.discard(Actor.COMMISSION_CHAIR)

@@ -66,6 +66,9 @@ ANSWERABLE_STATES = (S.EXCHANGE, S.HEARING_SCHEDULED, S.DELIBERATION, S.ADVICE_I
 #: States in which the secretariat seats the commission for a case, or replaces a member: from receipt until
 #: the advice is issued (the commission advises as composed then).
 COMPOSABLE_STATES = tuple(s for s in OPEN_STATES if s != S.ADVICE_ISSUED)
+#: States in which another party to the agreement, invited to give its view, can be joined as party: from the
+#: written round until the commission advises.
+JOINABLE_STATES = (S.EXCHANGE, S.HEARING_SCHEDULED, S.DELIBERATION)
 
 
 class Actor(models.TextChoices):
@@ -73,6 +76,8 @@ class Actor(models.TextChoices):
 
     APPLICANT = "applicant", _("verzoeker")
     RESPONDENT = "respondent", _("verweerder")
+    #: another party to the agreement, invited to give its view (Awb 4:8)
+    INTERESTED = "interested", _("belanghebbende")
     SECRETARY = "secretary", _("secretaris")
     COMMISSION_MEMBER = "commission_member", _("lid adviescommissie")
     COMMISSION_CHAIR = "commission_chair", _("voorzitter adviescommissie")
@@ -210,7 +215,11 @@ OPERATIONS: dict[str, Operation] = {
         _op("respond", _("Verweer indienen"), (S.AWAITING_RESPONSE,), Actor.RESPONDENT),
         _op("allow_late_response", _("Te laat verweer toestaan"), (S.AWAITING_RESPONSE,), Actor.SECRETARY),
         _op("answer_information", _("Vraag om inlichtingen beantwoorden"), ANSWERABLE_STATES,
-            *_PARTIES, Actor.SECRETARY),
+            *_PARTIES, Actor.INTERESTED, Actor.SECRETARY),
+        # the others of the agreement (Awb 4:8): invited to give their view in the written round, with a question
+        # and its term as any information request; joined as party (respondent) until the commission advises
+        _op("invite_view", _("Belanghebbende uitnodigen voor een zienswijze"), (S.EXCHANGE,), Actor.SECRETARY),
+        _op("join_party", _("Belanghebbende als partij toevoegen"), JOINABLE_STATES, Actor.SECRETARY),
         _op("reschedule_hearing", _("Hoorzitting wijzigen"), (S.HEARING_SCHEDULED,), Actor.SECRETARY),
         _op("decide_point_admissibility", _("Ontvankelijkheid geschilpunt vastleggen"), REMEDY_RETURN_STATES,
             Actor.SECRETARY, tasks=("assess_admissibility",)),

@@ -54,6 +54,12 @@ def _version(form) -> int:
     return form.cleaned_data["expected_version"]
 
 
+def _has_others_of_the_agreement(dispute) -> bool:
+    from disputes.services.interested import others_of_the_agreement
+
+    return others_of_the_agreement(dispute).exists()
+
+
 # -- task actions ----------------------------------------------------------------------------------
 START_REVIEW = Action(
     "start_review", _("Beoordeling starten"), forms.ConfirmForm,
@@ -389,6 +395,30 @@ CASE_ACTIONS: dict[str, Action] = {
             when=lambda user, dispute: not dispute.commission_seats.exists(),
             help=_("De commissie adviseert als commissie: een voorzitter en leden van de lijst, per geschil. Het "
                    "advies wordt vastgesteld door deze voorzitter namens de leden."),
+        ),
+        Action(
+            "zienswijze-vragen", _("Belanghebbende uitnodigen voor een zienswijze"), forms.InviteViewForm,
+            lambda request, dispute, form, point=None: services.dispute_invite_view(
+                dispute=dispute, actor=request.user, organisation=form.cleaned_data["organisation"],
+                question=form.cleaned_data["question"], deadline=form.cleaned_data["deadline"],
+                documents=form.documents(), expected_version=_version(form)),
+            operation="invite_view",
+            when=lambda user, dispute: _has_others_of_the_agreement(dispute),
+            form_kwargs=lambda dispute, user: {"dispute": dispute},
+            help=_("Een gemeente, corporatie of huurdersorganisatie die partij is bij de prestatieafspraken maar "
+                   "niet bij het geschil, kan haar zienswijze geven voordat de Minister beslist (artikel 4:8 Awb). "
+                   "Zij ziet daarna het geschil zoals de partijen en beantwoordt de uitnodiging in het portaal."),
+        ),
+        Action(
+            "partij-toevoegen", _("Belanghebbende als partij toevoegen"), forms.JoinPartyForm,
+            lambda request, dispute, form, point=None: services.dispute_join_party(
+                dispute=dispute, actor=request.user, organisation=form.cleaned_data["organisation"],
+                reason=form.cleaned_data["reason"], expected_version=_version(form)),
+            operation="join_party",
+            when=lambda user, dispute: any(p.role == "interested" for p in dispute.parties.all()),
+            form_kwargs=lambda dispute, user: {"dispute": dispute},
+            help=_("De belanghebbende wordt verweerder: de bindende uitspraak bindt haar en de brieven worden ook "
+                   "aan haar gericht."),
         ),
         Action(
             "commissielid-vervangen", _("Lid van de commissie vervangen"), forms.ReplaceSeatForm,

@@ -510,6 +510,46 @@ class ComposeCommissionForm(VersionedForm):
                                              "zitting nemen.") % {"need": commission.members_per_case()}
 
 
+class InviteViewForm(VersionedForm):
+    """Another party to the agreement is invited to give its view (Awb 4:8; services.dispute_invite_view)."""
+
+    organisation = forms.ModelChoiceField(label=_("Welke organisatie?"), queryset=Organisation.objects.none(),
+                                          widget=forms.RadioSelect)
+    question = forms.CharField(label=_("Uitnodiging"), required=False, max_length=10000, widget=textarea(4),
+                               help_text=_("Leeg laten voor de standaardtekst: een uitnodiging om een zienswijze te "
+                                           "geven over het geschil, met verwijzing naar artikel 4:8 Awb."))
+    deadline = forms.DateField(label=_("Zienswijze uiterlijk op"), required=False, widget=DateInput(),
+                               help_text=_("Leeg laten voor de standaardtermijn (twee weken)."))
+    letter = pdf_field(_("Uitnodiging (brief)"), help_text=_("Optioneel; PDF-bestand."))
+    document_fields = {"letter": "vraag_inlichtingen"}
+    error_fields = {"documents": "letter"}
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if dispute is not None:
+            from disputes.services.interested import others_of_the_agreement
+
+            self.fields["organisation"].queryset = others_of_the_agreement(dispute)
+
+    def clean_deadline(self):
+        _not_too_far_ahead(self.cleaned_data["deadline"])
+        return self.cleaned_data["deadline"]
+
+
+class JoinPartyForm(VersionedForm):
+    """An interested party is joined as party, a respondent (services.dispute_join_party)."""
+
+    organisation = forms.ModelChoiceField(label=_("Welke belanghebbende?"), queryset=Organisation.objects.none(),
+                                          widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Waarom wordt deze organisatie partij?"), max_length=2000, widget=textarea(3))
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if dispute is not None:
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                dispute_parties__dispute=dispute, dispute_parties__role="interested").order_by("name")
+
+
 class ReplaceSeatForm(VersionedForm):
     """A deputy (or another member of the roster) takes a seat: after a recusal, or for another reason."""
 

@@ -31,6 +31,9 @@ class DisputeKind(models.TextChoices):
 class PartyRole(models.TextChoices):
     APPLICANT = "applicant", _("Verzoeker")
     RESPONDENT = "respondent", _("Verweerder")
+    #: a party to the agreement that is neither applicant nor respondent, invited to give its view (Awb 4:8);
+    #: it sees the case as the parties do and answers its invitation; joined as party it becomes a respondent
+    INTERESTED = "interested", _("Belanghebbende (partij bij de afspraken)")
 
 
 class DisputeQuerySet(models.QuerySet):
@@ -55,9 +58,9 @@ class DisputeQuerySet(models.QuerySet):
             staff = ~Q(state=DisputeState.DRAFT) & ~Q(recusals__user=user)
         org_ids = list(visibility.organisation_ids(user))
         applicant = Q(parties__organisation_id__in=org_ids, parties__role=PartyRole.APPLICANT)
-        respondent = Q(parties__organisation_id__in=org_ids, parties__role=PartyRole.RESPONDENT) & ~Q(
-            state=DisputeState.DRAFT
-        )
+        # respondents and the others of the agreement invited to give their view see a case once it is filed
+        respondent = Q(parties__organisation_id__in=org_ids,
+                       parties__role__in=(PartyRole.RESPONDENT, PartyRole.INTERESTED)) & ~Q(state=DisputeState.DRAFT)
         visible_ids = self.model.objects.filter(staff | applicant | respondent).values("pk")
         return self.filter(pk__in=visible_ids)
 

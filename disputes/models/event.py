@@ -32,6 +32,8 @@ _OTHER_EVENTS = (
     ("commission_composed", _("Samenstelling adviescommissie vastgesteld")),
     ("commission_seat_replaced", _("Lid adviescommissie vervangen")),
     ("applicant_withdrawn", _("Verzoeker heeft zijn deel van het verzoek ingetrokken")),
+    ("view_invited", _("Belanghebbende uitgenodigd voor een zienswijze")),
+    ("party_joined", _("Belanghebbende als partij toegevoegd")),
     ("point_advised", _("Advies per geschilpunt vastgelegd")),
     ("point_decided", _("Beslissing per geschilpunt vastgelegd")),
     ("decision_drafted", _("Ontwerpuitspraak opgesteld")),

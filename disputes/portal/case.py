@@ -12,7 +12,7 @@ from .. import clock, permissions, selectors, services
 from ..models import Admissibility, DeadlineKind, Dispute, DocumentType, PartyRole
 from ..states import OPEN_STATES, DisputeState
 from . import common, forms, guidance, timeline
-from .common import APPLICANT, FORMER_APPLICANT, RESPONDENT, STAFF, error_summary, run
+from .common import APPLICANT, FORMER_APPLICANT, INTERESTED, RESPONDENT, STAFF, error_summary, run
 
 DOSSIER_PANEL = "dossier/_export_panel.html"
 #: a party finds its dossier export on the case once the Minister has decided
@@ -63,7 +63,8 @@ def case_context(request, dispute) -> dict:
         remedy_request = request_event.payload.get("reason", "") if request_event else ""
 
     points = list(dispute.points.prefetch_related("positions__organisation"))
-    available = permissions.available_actions(user, dispute) if role in (APPLICANT, RESPONDENT) else frozenset()
+    available = (permissions.available_actions(user, dispute) if role in (APPLICANT, RESPONDENT, INTERESTED)
+                 else frozenset())
     actions = []
     if "edit_draft" in available:
         actions.append({"url": "portal:draft-resume", "label": _("Verder met indienen"), "primary": True})
@@ -84,13 +85,15 @@ def case_context(request, dispute) -> dict:
         "dispute": dispute,
         "role": role,
         "role_label": {APPLICANT: _("verzoeker"), RESPONDENT: _("verweerder"), STAFF: _("medewerker"),
-                       FORMER_APPLICANT: _("verzoeker geweest")}.get(role, ""),
+                       FORMER_APPLICANT: _("verzoeker geweest"),
+                       INTERESTED: _("belanghebbende, uitgenodigd voor een zienswijze")}.get(role, ""),
         "guidance": guide,
         "due": due,
         "due_text": guidance.due_text(due),
         "applicants": parties[APPLICANT],
         "withdrawn_applicants": withdrawn,
         "respondents": parties[RESPONDENT],
+        "interested": parties[INTERESTED],
         "points": points,
         "deadlines": deadlines,
         "documents": documents,
@@ -203,7 +206,7 @@ def respond(request, pk):
 def information(request, pk):
     """Answer an information request addressed to the user's organisation."""
     dispute = common.load_case(request, pk)
-    if common.role_of(request.user, dispute) not in (APPLICANT, RESPONDENT):
+    if common.role_of(request.user, dispute) not in (APPLICANT, RESPONDENT, INTERESTED):
         return common.forbidden_response(request, _("Alleen de partij aan wie de vraag is gesteld, kan antwoorden."))
     requests = selectors.open_information_requests(dispute, permissions.organisation_ids(request.user))
     form = forms.InformationForm(request.POST or None, request.FILES or None, requests=requests,

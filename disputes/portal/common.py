@@ -20,6 +20,8 @@ RESPONDENT = "respondent"
 STAFF = "staff"
 #: an applicant that withdrew its part of a joint request: it still reads the case, and can do nothing on it
 FORMER_APPLICANT = "former_applicant"
+#: another party to the agreement invited to give its view (Awb 4:8): it reads the case and answers its question
+INTERESTED = "interested"
 
 
 def role_of(user, dispute) -> str | None:
@@ -28,6 +30,8 @@ def role_of(user, dispute) -> str | None:
         return APPLICANT
     if permissions.is_respondent(user, dispute):
         return RESPONDENT
+    if permissions.is_interested(user, dispute):
+        return INTERESTED
     if permissions.is_former_applicant(user, dispute):
         return FORMER_APPLICANT
     if permissions.is_staff_member(user) or user.is_superuser:
@@ -87,6 +91,7 @@ def parties_by_role(dispute) -> dict[str, list]:
     return {
         APPLICANT: [p for p in parties if p.role == PartyRole.APPLICANT],
         RESPONDENT: [p for p in parties if p.role == PartyRole.RESPONDENT],
+        INTERESTED: [p for p in parties if p.role == PartyRole.INTERESTED],
     }
 
 

@@ -18,6 +18,7 @@ from ..states import DisputeState as S
 APPLICANT = "applicant"
 RESPONDENT = "respondent"
 RESPONDENT_DONE = "respondent_done"
+INTERESTED = "interested"
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,13 @@ _TABLE: dict[tuple[str, str], Guidance] = {
         _("De schriftelijke ronde loopt. De adviescommissie kan partijen om een reactie of om inlichtingen vragen."),
         _("Als het secretariaat u een vraag stelt, beantwoord die dan vóór de genoemde datum met de knop "
           "\"Vraag om inlichtingen beantwoorden\"."),
+        DeadlineKind.INFORMATION,
+    ),
+    (S.EXCHANGE, INTERESTED): Guidance(
+        _("Uw organisatie is partij bij de prestatieafspraken waarover dit geschil gaat, maar geen partij in het "
+          "geschil. Het secretariaat nodigt u uit uw zienswijze te geven (artikel 4:8 Awb)."),
+        _("Lees de stukken en geef uw zienswijze vóór de genoemde datum met de knop \"Vraag om inlichtingen "
+          "beantwoorden\". U mag ook afzien van een zienswijze."),
         DeadlineKind.INFORMATION,
     ),
     (S.HEARING_SCHEDULED, APPLICANT): Guidance(

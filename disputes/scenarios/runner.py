@@ -26,6 +26,11 @@ true`` with reasons and a note declares a point the secretariat found admissible
 ``advised_admissibility`` and ``decided_admissibility`` (``admissible``, ``inadmissible`` or null: the commission's
 advice and the Minister's decision on the point's admissibility; ``admissibility`` is the secretariat's proposal).
 
+The others of the agreement (Awb 4:8): ``invite_view`` (secretary: ``organisation``, a party to the agreement that
+is no party to the case; optional ``question``, ``deadline``, ``documents``) invites it to give its view; its
+members then see the case and answer with ``answer_information``; ``join_party`` (secretary: ``organisation``,
+``reason``) joins such an interested party as a respondent.
+
 After the decision (Awb 6:9, herstelbesluit): ``record_objection`` (secretary or Minister's official:
 ``received_on``, optional ``party`` (organisation key), ``documents``, by default one generated bezwaarschrift,
 ``note``) records a received bezwaar, after which the case stays open (``tick`` no longer closes it);

@@ -227,6 +227,26 @@ def _request_information(w: World, step, actor, what):
     )
 
 
+def _invite_view(w: World, step, actor, what):
+    services.dispute_invite_view(
+        dispute=w.case(what),
+        actor=actor,
+        organisation=w.organisation(field(step, "organisation", what), what),
+        question=text(step, "question", what),
+        deadline=parse_date(step.get("deadline"), f"{what} deadline"),
+        documents=_documents(step, what),
+    )
+
+
+def _join_party(w: World, step, actor, what):
+    services.dispute_join_party(
+        dispute=w.case(what),
+        actor=actor,
+        organisation=w.organisation(field(step, "organisation", what), what),
+        reason=text(step, "reason", what),
+    )
+
+
 def _answer_information(w: World, step, actor, what):
     """A party answers the oldest open information request put to it (or, with ``party``, the
     secretary records the answer of that party that came in by post)."""
@@ -460,6 +480,8 @@ VERBS: dict[str, tuple[Callable, set[str], bool]] = {
     "allow_late_response": (_allow_late_response, _keys("party"), True),
     "request_information": (_request_information, _keys("party", "question", "deadline", "documents"), True),
     "answer_information": (_answer_information, _keys("party", "answer", "documents"), True),
+    "invite_view": (_invite_view, _keys("organisation", "question", "deadline", "documents"), True),
+    "join_party": (_join_party, _keys("organisation", "reason"), True),
     "schedule_hearing": (_schedule_hearing, _keys("hearing_at", "place", "documents", "after_term_reason"), True),
     "reschedule_hearing": (
         _reschedule_hearing, _keys("hearing_at", "place", "reason", "documents", "after_term_reason"), True

@@ -322,7 +322,9 @@ def dispute_settle(
 
     dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_fire(actor, dispute, "settle"))
-    active = [p for p in dispute.parties.select_related("organisation") if p.withdrawn_at is None]
+    # the parties to the dispute; an interested party only invited to give its view (Awb 4:8) signs nothing
+    active = [p for p in dispute.parties.select_related("organisation")
+              if p.withdrawn_at is None and p.role != PartyRole.INTERESTED]
     if basis == "agreement":
         required, doc_type = active, "vaststellingsovereenkomst"
         document_missing = _("Voeg de vaststellingsovereenkomst toe.")

@@ -106,6 +106,13 @@ def dispute_request_information(
     permissions.require(permissions.can_fire(actor, dispute, "request_information"))
     if party.pk not in dispute.organisation_ids():
         raise ValidationError({"party": _("Deze organisatie is geen partij in dit geschil.")})
+    ask(dispute, actor=actor, party=party, question=question, deadline=deadline, documents=documents)
+    return dispute
+
+
+def ask(dispute: Dispute, *, actor, party, question: str, deadline: date | None, documents=(), payload=None):
+    """Inside a service (the case is locked): put ``question`` to ``party`` with its own term (set by the
+    secretariat, or the rule set's weeks), as the transition ``request_information``; returns its event."""
     if not question.strip():
         raise ValidationError({"question": _("Formuleer de vraag.")})
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.RESPONSE)
@@ -119,9 +126,9 @@ def dispute_request_information(
                                       organisation=party, note=question[:300])
     # the question names its deadline, so a question and its answer are paired by id (selectors)
     event = fire(dispute, "request_information", actor=actor,
-                 payload={"party": party.name, "question": question, "deadline": term.pk})
+                 payload={"party": party.name, "question": question, "deadline": term.pk, **(payload or {})})
     on_commit_notify(event)
-    return dispute
+    return event
 
 
 #: What a party sends in answer to a question of the secretariat (a reply to the verweer, or to the

@@ -19,6 +19,7 @@ ACTORS = {
     "outsider": "outsider",  # member of a party organisation that is not in this case
     "applicant": "tenant",
     "respondent": "corp_user",
+    "interested": "interested",  # member of another party to the agreement, invited to give its view (Awb 4:8)
     "secretary": "secretary",
     "commission_chair": "chair",
     "commission_member": "commission_member",

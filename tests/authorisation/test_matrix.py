@@ -26,10 +26,10 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from disputes import clock, services
-from disputes.models import DossierExport
+from disputes.models import DossierExport, Organisation
 from disputes.services import dossier as dossier_services
 from tests.authorisation.matrix import ACTORS, OUTCOMES, Row, classify, load_matrix, url_names
-from tests.factories import World, case_in_state, pdf, pdf_bytes, staff
+from tests.factories import World, case_in_state, member, pdf, pdf_bytes, staff
 
 MATRIX = load_matrix()
 ONE_PAGE = pdf_bytes(1)
@@ -143,6 +143,11 @@ def _make_objects(world) -> dict:
     for organisation in (world.huurders, world.corporatie):
         services.dispute_request_information(dispute=case, actor=world.secretary, party=organisation,
                                              question="Hoeveel woningen zijn opgeleverd?")
+    # another party to the agreement, invited to give its view on this case only (Awb 4:8)
+    linge = Organisation.objects.create(name="Woonstichting De Linge", kind="woningcorporatie")
+    world.agreement.corporations.add(linge)
+    world.interested = member("lotte", linge)
+    services.dispute_invite_view(dispute=case, actor=world.secretary, organisation=linge)
     questions = {d.organisation_id: d.pk for d in case.deadlines.filter(kind="information")}
     # a case waiting for the verweer, and one waiting for the applicant to supply what is missing
     responding = case_in_state(world, "awaiting_response")
@@ -180,6 +185,7 @@ def _make_objects(world) -> dict:
         "letter": "verlengingsbericht",
         "question_applicant": questions[world.huurders.pk],
         "question_respondent": questions[world.corporatie.pk],
+        "question_interested": questions[linge.pk],  # its invitation to give its view
         "responding": responding.pk,
         "responding_version": responding.version,
         "remedying": remedying.pk,

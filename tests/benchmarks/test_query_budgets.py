@@ -12,7 +12,7 @@ from tests.factories import case_in_state
 
 pytestmark = pytest.mark.django_db
 
-#: (page, who, budget): a little above what the page makes today (22, 22, 33: the staff page also reads
+#: (page, who, budget): a little above what the page makes today (23, 23, 33: the staff page also reads
 #: the commission's seats for the case and the documents sent after the remedy term), so a new query
 #: per permission check or per row shows up here
 PAGES = [

@@ -31,7 +31,8 @@ EXPECTED_OPERATIONS = {
     "edit_draft": {"applicant": {"draft"}},
     "respond": {"respondent": {"awaiting_response"}},
     "allow_late_response": {"secretary": {"awaiting_response"}},
-    "answer_information": {"applicant": ANSWERABLE, "respondent": ANSWERABLE, "secretary": ANSWERABLE},
+    "answer_information": {"applicant": ANSWERABLE, "respondent": ANSWERABLE, "interested": ANSWERABLE,
+                           "secretary": ANSWERABLE},
     "reschedule_hearing": {"secretary": {"hearing_scheduled"}},
     "decide_point_admissibility": {"secretary": {"admissibility_review", "effort_review"}},
     "assess_efforts": {"secretary": {"effort_review"}},
@@ -52,6 +53,9 @@ EXPECTED_OPERATIONS = {
     # the commission per case (ADR 0017): seated from receipt until the advice is issued
     "compose_commission": {"secretary": set(OPEN_STATES) - {"advice_issued"}},
     "replace_commission_seat": {"secretary": set(OPEN_STATES) - {"advice_issued"}},
+    # the others of the agreement (Awb 4:8): invited in the written round, joined as party until the advice
+    "invite_view": {"secretary": {"exchange"}},
+    "join_party": {"secretary": {"exchange", "hearing_scheduled", "deliberation"}},
 }
 
 
