@@ -5,6 +5,7 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils.translation import gettext_lazy as _
 
 from disputes import admissibility, clock, permissions, selectors
 from disputes.models import Document, EffortEntry, PointPosition, StaffRole, event_label
@@ -46,10 +47,21 @@ def bundles(user, dispute, step: str | None = None) -> list:
     return [(bundle, list(docs)) for bundle, docs in groupby(documents, key=lambda d: d.bundle)]
 
 
+#: reasons an event's payload records, with what they are the reason for (shown with the event)
+REASONS = (
+    ("reason", _("reden")),
+    ("after_term_reason", _("waarom na de beslistermijn")),
+    ("open_requests_reason", _("waarom met een openstaande vraag om inlichtingen")),
+)
+
+
 def timeline(user, dispute) -> list:
     events = list(selectors.events_for(user, dispute))
     for event in events:
         event.label = event_label(event.kind)
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        event.reasons = [(label, str(payload[key])) for key, label in REASONS
+                         if isinstance(payload.get(key), str) and payload[key].strip()]
     return events
 
 

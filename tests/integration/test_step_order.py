@@ -216,3 +216,12 @@ def test_the_advice_form_refuses_an_open_request_and_takes_the_reason(client, wo
     assert fresh(dispute).state == "advice_issued"
     assert DisputeEvent.objects.get(dispute=dispute, kind="issue_advice").payload["open_requests_reason"] == (
         "Het antwoord verandert niets.")
+
+
+def test_the_staff_case_page_shows_the_recorded_reason_with_its_event(client, world):
+    dispute = case_in_state(world, "exchange")
+    services.dispute_schedule_hearing(dispute=dispute, actor=world.secretary, hearing_at=moment("2017-03-14 10:00"),
+                                      place="Den Haag", after_term_reason="De zaal <b>is</b> pas dan vrij.")
+    client.force_login(world.secretary)
+    page = client.get(reverse("workflow:case", args=[dispute.pk])).content.decode()
+    assert "Waarom na de beslistermijn: De zaal &lt;b&gt;is&lt;/b&gt; pas dan vrij." in page
