@@ -8,6 +8,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo-geschil-2026
+# Links in e-mails point at the address `make run` serves (HOST and PORT) unless SITE_URL says otherwise.
+SITE_URL ?= http://$(HOST):$(PORT)
+# `make run` keeps the demo's e-mails as files in var/mail (one per message) instead of printing them all in the
+# console, where they pushed the demo log-ins out of sight; DJANGO_EMAIL_BACKEND overrides it.
+RUN_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 
 .PHONY: run test venv clean
 export PYTEST_ARGS
@@ -33,9 +38,11 @@ run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --password '$(DEMO_PASSWORD)'
 	@echo ""
 	@echo "  Open http://$(HOST):$(PORT)/ and log in with one of the demo accounts above"
-	@echo "  (password: $(DEMO_PASSWORD)). Ctrl-C stops the web server and the worker."
+	@echo "  (password: $(DEMO_PASSWORD)). E-mails are kept as files in var/mail/."
+	@echo "  Ctrl-C stops the web server and the worker."
 	@echo ""
-	DJANGO_DEBUG=1 $(BIN)/python -m scripts.devserver --host $(HOST) --port $(PORT)
+	DJANGO_DEBUG=1 SITE_URL='$(SITE_URL)' DJANGO_EMAIL_BACKEND="$${DJANGO_EMAIL_BACKEND:-$(RUN_EMAIL_BACKEND)}" \
+	  $(BIN)/python -m scripts.devserver --host $(HOST) --port $(PORT)
 
 # The whole suite, as CI runs it: SQLite, then PostgreSQL and the brokers where the machine has them
 # (scripts/test.sh). PYTEST_ARGS or DATABASE_URL: one pytest run with those.

@@ -18,8 +18,11 @@ def main() -> int:
     args = parser.parse_args()
     env = dict(os.environ)
     python = sys.executable
+    # WARNING by default: at INFO the worker logs every one of the demo's e-mail tasks right after the demo
+    # log-ins were printed, and they scroll out of sight (WORKER_LOGLEVEL=INFO shows them)
+    loglevel = env.get("WORKER_LOGLEVEL", "WARNING")
     worker = subprocess.Popen(
-        [python, "-m", "celery", "-A", "config", "worker", "-B", "--pool=solo", "--loglevel=INFO"],
+        [python, "-m", "celery", "-A", "config", "worker", "-B", "--pool=solo", f"--loglevel={loglevel}"],
         env=env,
     )
     web = subprocess.Popen([python, "manage.py", "runserver", f"{args.host}:{args.port}", "--noreload"], env=env)
