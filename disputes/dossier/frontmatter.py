@@ -26,6 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..models.document import case_version_in_words
 from .content import DossierContent, format_moment
 from .pages import (
     BLUE,
@@ -107,7 +108,7 @@ def _cover(content: DossierContent, width: float, deferred: dict) -> list:
         (_("Versie"), esc(content.audience_label)),
         (_("Stand van het dossier"), esc(format_moment(content.dossier_date))),
         (_("Omvang"), Deferred("size", deferred, S["body"], align="left")),
-        (_("Zaakversie"), esc(content.case_version)),
+        (_("Zaakversie"), esc(case_version_in_words(content.case_version))),
     ], width=width))
     story.append(Spacer(1, 8 * mm))
     if content.audience == "full":

@@ -234,6 +234,19 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         parties = self.parties.all()
         return {p.organisation_id for p in parties if role is None or p.role == role}
 
+    @property
+    def rule_set_label(self) -> str:
+        """The rule set in words: the law it comes from, and whether it is provisional (not its code)."""
+        from .. import rules
+
+        try:
+            rule_set = rules.rule_set_by_code(self.rule_set)
+        except KeyError:
+            return self.rule_set or "-"
+        if rule_set.provisional:
+            return _("%(law)s (voorlopige regels)") % {"law": rule_set.law}
+        return rule_set.law
+
     def rules_cover_kind(self) -> bool:
         """Whether the rules of the filing day cover this kind of dispute (a nakoming request under a rule set
         without nakoming does not: reason A4). The guards read it (``guards.rule_set_problems``)."""
@@ -390,6 +403,13 @@ class DeadlineKind(models.TextChoices):
     OBJECTION = "objection", _("Bezwaartermijn")
 
 
+#: codes stored as a closed deadline's note (the response round's, before they were stored in words)
+DEADLINE_NOTE_WORDS = {
+    "all_responded": _("alle verweerders hebben verweer gevoerd"),
+    "deadline_passed": _("de verweertermijn is verstreken"),
+}
+
+
 class Deadline(models.Model):
     """A deadline of a case, stored with the explanation of how its due date was reached."""
 
@@ -415,6 +435,11 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due:%d-%m-%Y}"
+
+    @property
+    def note_in_words(self) -> str:
+        """The note as a person reads it: the codes older versions stored (``all_responded``) in words."""
+        return str(DEADLINE_NOTE_WORDS.get(self.note, self.note))
 
     @property
     def is_open(self) -> bool:

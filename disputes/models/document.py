@@ -198,6 +198,16 @@ def export_file_name(instance, filename: str) -> str:
     return f"dossier-exports/{instance.pk}/{uuid.uuid4().hex}.{extension}"
 
 
+def case_version_in_words(version: str) -> str:
+    """A dossier's case version (``<version>-<documents>-<events>``, disputes/dossier/content.py) as a person
+    reads it; anything else as it is."""
+    parts = str(version).split("-")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return str(version)
+    return _("stand %(version)s van het geschil, met %(documents)s documenten en %(events)s gebeurtenissen") % {
+        "version": parts[0], "documents": parts[1], "events": parts[2]}
+
+
 class DossierExport(models.Model):
     """One export of a case's decision dossier (PDF + ZIP) for one audience and one case version.
 
@@ -249,6 +259,10 @@ class DossierExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute} {self.get_audience_display()} ({self.get_status_display()})"
+
+    @property
+    def case_version_in_words(self) -> str:
+        return case_version_in_words(self.case_version)
 
     @property
     def available(self) -> bool:

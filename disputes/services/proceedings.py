@@ -9,6 +9,7 @@ from .. import clock, permissions
 from ..atw import format_date_nl
 from ..errors import DeadlineError, GuardFailed
 from ..models import DeadlineKind, Dispute, DisputeParty, DisputePoint, PartyRole, PointPosition, Step
+from ..models.dispute import DEADLINE_NOTE_WORDS
 from ..selectors import open_information_requests
 from ..states import DisputeState
 from . import deadlines
@@ -61,7 +62,7 @@ def dispute_respond(
 
 def _close_responses(dispute: Dispute, *, actor, why: str) -> None:
     event = fire(dispute, "close_responses", actor=actor, payload={"why": why})
-    deadlines.close(deadlines.open_deadline(dispute, DeadlineKind.RESPONSE), note=why)
+    deadlines.close(deadlines.open_deadline(dispute, DeadlineKind.RESPONSE), note=str(DEADLINE_NOTE_WORDS[why]))
     on_commit_notify(event)
 
 

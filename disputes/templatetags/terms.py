@@ -10,6 +10,14 @@ register = template.Library()
 
 
 @register.filter
+def reasons_in_words(codes) -> str:
+    """Inadmissibility reason codes with their words ("A3 gaat over de inhoud van gemeentelijk beleid")."""
+    from disputes.letters import reasons_in_words as in_words
+
+    return in_words(list(codes or []))
+
+
+@register.filter
 def term_source(kind: str) -> str:
     source = TERM_SOURCES.get(str(kind))
     if source is None:
