@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import clock, guards
 from .atw import Term, add_period, compute_term, format_date_nl, next_working_day
-from .models import DocumentType
+from .models import Dispute, Document, DocumentType, PartyRole
 from .rules import RuleSet, rule_set_on
+from .states import OPEN_STATES
 
 OK = "ok"
 WARNING = "warning"
@@ -31,6 +33,8 @@ class Check:
     severity: str
     message: str
     explanation: tuple[str, ...] = ()
+    #: other cases the check is about, as (pk, case number) pairs: the pages link to them
+    cases: tuple[tuple[str, str], ...] = ()
 
     @property
     def blocking(self) -> bool:
@@ -86,7 +90,11 @@ class Facts:
     notices: tuple[date, ...] = ()
     answers: tuple[date, ...] = ()
     document_types: frozenset = field(default_factory=frozenset)
+    #: types of the documents attached to the agreement's effort log (they count for the checklist too)
+    log_document_types: frozenset = field(default_factory=frozenset)
     guard_problems: tuple[str, ...] = ()
+    #: open cases (pk, case number) of the same applicant about the same agreement and kind
+    open_cases: tuple[tuple[str, str], ...] = ()
 
 
 def facts_of(dispute, *, today: date | None = None) -> Facts:
@@ -105,8 +113,33 @@ def facts_of(dispute, *, today: date | None = None) -> Facts:
         notices=tuple(sorted(d for k, d in entries if k == "notice_to_comply")),
         answers=tuple(sorted(d for k, d in entries if k == "answer")),
         document_types=frozenset(dispute.documents.current().values_list("doc_type", flat=True)),
+        log_document_types=log_document_types(dispute.agreement, until=dispute.submitted_at),
         guard_problems=tuple(guards.submission_problems(dispute)),
+        open_cases=open_cases_like(dispute),
     )
+
+
+def log_document_types(agreement, *, until=None) -> frozenset:
+    """The types of the documents attached to the agreement's effort log (up to the moment ``until``, for a filed
+    case its filing): part of the file of every case on the agreement, so a filing need not add them again."""
+    documents = Document.objects.current().filter(effort_entry__agreement=agreement)
+    if until is not None:
+        documents = documents.filter(uploaded_at__lte=until)
+    return frozenset(documents.values_list("doc_type", flat=True))
+
+
+def open_cases_like(dispute) -> tuple[tuple[str, str], ...]:
+    """The open cases (filed, not concluded) in which an applicant of ``dispute`` is (still) an applicant, about
+    the same agreement and of the same kind: (pk, case number), oldest first; ``dispute`` itself excluded, and for
+    a filed ``dispute`` the cases filed after it (the first of two is not the second)."""
+    applicants = dispute.parties.filter(role=PartyRole.APPLICANT, withdrawn_at__isnull=True).values("organisation")
+    cases = Dispute.objects.filter(agreement_id=dispute.agreement_id, kind=dispute.kind, state__in=OPEN_STATES,
+                                   parties__role=PartyRole.APPLICANT, parties__withdrawn_at__isnull=True,
+                                   parties__organisation__in=applicants).exclude(pk=dispute.pk)
+    if dispute.submitted_at is not None:
+        cases = cases.filter(submitted_at__lt=dispute.submitted_at)
+    cases = cases.distinct().order_by("submitted_at", "pk").values_list("pk", "case_number")
+    return tuple((str(pk), number or "") for pk, number in cases)
 
 
 def prechecks(dispute, *, today: date | None = None) -> list[Check]:
@@ -117,6 +150,7 @@ def checks_from(facts: Facts) -> list[Check]:
     """The pre-checks in the order the review page shows them: what blocks first, then the rest."""
     checks = [Check("guard", False, ERROR, problem) for problem in facts.guard_problems]
     checks += [c for c in (
+        _duplicate(facts),
         _rule_set(facts),
         _filing_term(facts),
         _window(facts),
@@ -421,7 +455,8 @@ def _effort_log(facts: Facts) -> Check:
                      "Het secretariaat toetst dit aan de hand van het overleglogboek."),)
     if facts.effort_count:
         return Check("effort_log", True, WARNING,
-                     _("Het overleglogboek bevat %(count)d regel(s).") % {"count": facts.effort_count}, explanation)
+                     ngettext("Het overleglogboek bevat %(count)d regel.", "Het overleglogboek bevat %(count)d regels.",
+                              facts.effort_count) % {"count": facts.effort_count}, explanation)
     return Check("effort_log", False, WARNING,
                  _("Het overleglogboek is leeg. Leg vast wanneer en hoe u heeft overlegd."), explanation)
 
@@ -430,12 +465,35 @@ def missing_documents(kind: str, present) -> list[str]:
     return [t for t in REQUIRED_DOCUMENTS.get(kind, ()) if t not in present]
 
 
+def _duplicate(facts: Facts) -> Check | None:
+    """A second open dispute by the same applicant about the same agreement and kind: a warning naming the open
+    case(s). Not an error: the secretariat decides (e.g. a new dispute point may justify a second request)."""
+    if not facts.open_cases:
+        return None
+    numbers = ", ".join(number for _pk, number in facts.open_cases)
+    return Check(
+        "duplicate", False, WARNING,
+        _("Uw organisatie heeft al een lopend geschil over deze prestatieafspraken van deze soort (zaaknummer "
+          "%(numbers)s). Controleer of u dit geschil daar kunt inbrengen; een tweede verzoek over hetzelfde "
+          "geschil kan niet-ontvankelijk zijn. U kunt toch indienen.") % {"numbers": numbers},
+        (_("Een lopend geschil is ingediend en nog niet afgerond (geen bindende uitspraak, niet ingetrokken of "
+           "geschikt)."),),
+        cases=facts.open_cases,
+    )
+
+
 def _documents(facts: Facts) -> Check:
     guarded = GUARDED_DOCUMENTS.get(facts.kind, ())
-    missing = [t for t in missing_documents(facts.kind, facts.document_types) if t not in guarded]
+    present = facts.document_types | facts.log_document_types
+    missing = [t for t in missing_documents(facts.kind, present) if t not in guarded]
     labels = [str(DocumentType(t).label) for t in missing]
     explanation = (_("Bij dit soort geschil horen: %(types)s.") % {
         "types": ", ".join(str(DocumentType(t).label) for t in REQUIRED_DOCUMENTS.get(facts.kind, ()))},)
+    in_log = [t for t in REQUIRED_DOCUMENTS.get(facts.kind, ())
+              if t in facts.log_document_types and t not in facts.document_types]
+    if in_log:
+        explanation += (_("Al in het overleglogboek (telt mee, niet opnieuw toevoegen): %(types)s.") % {
+            "types": ", ".join(str(DocumentType(t).label) for t in in_log)},)
     if not missing:
         return Check("documents", True, WARNING, _("Alle vereiste documenten zijn toegevoegd."), explanation)
     return Check(

@@ -22,7 +22,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import admissibility, guards, permissions, services
@@ -74,6 +74,7 @@ def completion(dispute: Dispute) -> dict[str, bool]:
     """Which steps hold what they need (the review step is never 'done' before submission)."""
     roles = set(dispute.parties.values_list("role", flat=True))
     present = set(dispute.documents.current().values_list("doc_type", flat=True))
+    present |= admissibility.log_document_types(dispute.agreement)  # the effort log's documents count too
     return {
         "kind": bool(dispute.kind),
         "parties": PartyRole.RESPONDENT in roles,
@@ -470,15 +471,22 @@ def draft_efforts(request, pk):
 # -- step 6: documents ------------------------------------------------------------------------------------------
 
 def checklist(dispute, documents) -> list[dict]:
+    """One row per document type the kind needs or recommends: how many files the draft holds (``count``) and how
+    many the agreement's effort log already holds (``in_log``; they count, so the party need not add them again)."""
     counts: dict[str, int] = {}
     for doc in documents:
         counts[doc.doc_type] = counts.get(doc.doc_type, 0) + 1
+    in_log: dict[str, int] = {}
+    for doc_type in (Document.objects.current().filter(effort_entry__agreement=dispute.agreement_id)
+                     .values_list("doc_type", flat=True)):
+        in_log[doc_type] = in_log.get(doc_type, 0) + 1
     rows = []
     for required, codes in ((True, admissibility.REQUIRED_DOCUMENTS.get(dispute.kind, ())),
                             (False, admissibility.RECOMMENDED_DOCUMENTS.get(dispute.kind, ()))):
         for code in codes:
             rows.append({"code": code, "label": DocumentType(code).label, "required": required,
-                         "count": counts.get(code, 0), "hint": DOCUMENT_HINTS.get(code, "")})
+                         "count": counts.get(code, 0), "in_log": in_log.get(code, 0),
+                         "hint": DOCUMENT_HINTS.get(code, "")})
     return rows
 
 
@@ -495,6 +503,10 @@ def _documents_page(request, dispute, *, form=None, results=None, extra_forms=()
     }, status=status)
 
 
+def _files_added(count: int) -> str:
+    return ngettext("%(count)d bestand toegevoegd.", "%(count)d bestanden toegevoegd.", count) % {"count": count}
+
+
 @login_required
 @require_http_methods(["GET"])
 def draft_documents(request, pk):
@@ -504,7 +516,7 @@ def draft_documents(request, pk):
     added = request.GET.get("toegevoegd", "")
     if added.isdigit() and 0 < int(added) <= forms.max_files_per_request():
         # the upload script comes back here after all files were stored
-        messages.success(request, _("%(count)d bestand(en) toegevoegd.") % {"count": int(added)})
+        messages.success(request, _files_added(int(added)))
         return redirect("portal:draft-documents", dispute.pk)
     return _documents_page(request, dispute)
 
@@ -554,7 +566,7 @@ def draft_upload(request, pk):
         return JsonResponse({"ok": all_ok, "results": results, "errors": [], "version": dispute.version},
                             status=200 if all_ok else 400)
     if all_ok:
-        messages.success(request, _("%(count)d bestand(en) toegevoegd.") % {"count": len(results)})
+        messages.success(request, _files_added(len(results)))
         return redirect("portal:draft-documents", dispute.pk)
     return _documents_page(request, dispute, results=results)
 

@@ -147,7 +147,7 @@ def test_a_tenant_files_a_totstandkoming_dispute_with_uploads(world, current_agr
     upload("Verzoek tot geschilbeslechting", [pdf_file("verzoek-geschil-artikel-44.pdf", 4),
                                              pdf_file("bijlage-toelichting.pdf", 2)])
     expect(page.get_by_role("link", name="bijlage-toelichting.pdf")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("2 bestand(en) toegevoegd")
+    expect(page.get_by_role("status")).to_contain_text("2 bestanden toegevoegd")
     upload("Woonvisie / volkshuisvestingsbeleid", [encrypted_file("woonvisie-beveiligd.pdf")])
     expect(page.locator("#upload-progress")).to_contain_text("wachtwoord")
     expect(page.locator("#upload-progress .upload-error")).to_be_visible()

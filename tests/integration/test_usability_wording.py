@@ -65,3 +65,18 @@ def test_a_dossiers_case_version_reads_in_words():
 
     assert case_version_in_words("32-22-55") == "stand 32 van het geschil, met 22 documenten en 55 gebeurtenissen"
     assert case_version_in_words("onbekend") == "onbekend"
+
+
+def test_counts_read_as_dutch_singular_and_plural():
+    """Issue 13, item 10: "1 bestand(en)", "5 regel(s)" read as "1 bestand", "5 regels"."""
+    from datetime import date
+
+    from disputes.admissibility import Facts, checks_from
+    from disputes.portal.wizard import _files_added
+    from disputes.rules import rule_set_on
+
+    assert _files_added(1) == "1 bestand toegevoegd." and _files_added(3) == "3 bestanden toegevoegd."
+    for count, text in ((1, "Het overleglogboek bevat 1 regel."), (5, "Het overleglogboek bevat 5 regels.")):
+        facts = Facts(kind="totstandkoming", arose_on=date(2017, 1, 5), today=date(2017, 1, 16),
+                      rules=rule_set_on(date(2017, 1, 16)), effort_count=count)
+        assert next(c.message for c in checks_from(facts) if c.code == "effort_log") == text
