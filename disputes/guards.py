@@ -92,7 +92,9 @@ def composition_problems(dispute) -> list[str]:
     ``COMMISSION_MEMBERS_PER_CASE`` members (docs/adr/0017-the-commission-per-case.md); empty when complete."""
     from django.conf import settings
 
-    roles = list(dispute.commission_seats.filter(ended_at__isnull=True).values_list("role", flat=True))
+    # a joined case is advised by the commission seated for its lead case (disputes/services/joined.py)
+    seated = dispute.joined_to.commission_seats if dispute.joined_to_id else dispute.commission_seats
+    roles = list(seated.filter(ended_at__isnull=True).values_list("role", flat=True))
     if not roles:
         return [_("De samenstelling van de adviescommissie voor dit geschil is nog niet vastgesteld.")]
     problems, need = [], int(getattr(settings, "COMMISSION_MEMBERS_PER_CASE", 2))

@@ -537,6 +537,23 @@ RULES: list[LegalRule] = [
             ("tests/integration/test_interested_parties.py::test_the_secretariat_joins_an_interested_party_as_respondent",
              "tests/integration/test_interested_parties.py::test_the_staff_case_page_invites_and_joins"),
         ),
+        (
+            "joined-cases",
+            "Related disputes about the same agreement can be joined in the written round and handled together: "
+            "one hearing, one advice and the decisions at one moment, set in the lead case for the whole group, all "
+            "or nothing; each case keeps its own number, parties and points, and the commission advises and the "
+            "Minister decides on every point in its own case. A joined case's own steps are refused with the lead's "
+            "number; no chains.",
+            "Awb art. 3:2 (careful preparation), 4:8 [law]; procedure.md §0 [design]",
+            ("disputes.services.joined.dispute_join_cases", "disputes.services.joined.joint_step",
+             "disputes.guards.composition_problems"),
+            ("tests/integration/test_joined_cases.py::"
+             "test_only_cases_of_one_agreement_in_the_written_round_are_joined_once",
+             "tests/integration/test_joined_cases.py::test_one_hearing_for_the_group_set_in_the_lead_case",
+             "tests/integration/test_joined_cases.py::"
+             "test_one_advice_only_when_every_case_of_the_group_has_its_points_advised",
+             "tests/integration/test_joined_cases.py::test_the_pages_name_the_group"),
+        ),
     ),
     # -- rows added per area (filing, withdrawal, nakoming, decision, inadmissibility, after the decision) --
 ]

@@ -143,8 +143,8 @@ def _actors_of(user, dispute: Dispute) -> frozenset[str]:
 def _chairs_the_case(user, dispute: Dispute) -> bool:
     """Once the commission is composed for the case, only its seated chair acts as the chair (ADR 0017); before,
     every chair on the roster may (e.g. to hand a case back), and the advice waits for a composition."""
-    seated = (dispute.commission_seats.filter(ended_at__isnull=True, role=CaseSeatRole.CHAIR)
-              .values_list("user_id", flat=True).first())
+    seats = dispute.joined_to.commission_seats if dispute.joined_to_id else dispute.commission_seats  # a group
+    seated = seats.filter(ended_at__isnull=True, role=CaseSeatRole.CHAIR).values_list("user_id", flat=True).first()
     return seated is None or seated == user.pk
 
 

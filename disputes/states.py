@@ -220,6 +220,9 @@ OPERATIONS: dict[str, Operation] = {
         # and its term as any information request; joined as party (respondent) until the commission advises
         _op("invite_view", _("Belanghebbende uitnodigen voor een zienswijze"), (S.EXCHANGE,), Actor.SECRETARY),
         _op("join_party", _("Belanghebbende als partij toevoegen"), JOINABLE_STATES, Actor.SECRETARY),
+        # related disputes about the same agreement handled together (one hearing, one advice, one decision
+        # moment; each case its own number and points): joined in the written round, before any of it
+        _op("join_cases", _("Zaken voegen"), (S.EXCHANGE,), Actor.SECRETARY),
         _op("reschedule_hearing", _("Hoorzitting wijzigen"), (S.HEARING_SCHEDULED,), Actor.SECRETARY),
         _op("decide_point_admissibility", _("Ontvankelijkheid geschilpunt vastleggen"), REMEDY_RETURN_STATES,
             Actor.SECRETARY, tasks=("assess_admissibility",)),

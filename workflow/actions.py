@@ -392,7 +392,7 @@ CASE_ACTIONS: dict[str, Action] = {
                 dispute=dispute, actor=request.user, chair=form.cleaned_data["chair"],
                 members=form.cleaned_data["members"], expected_version=_version(form)),
             operation="compose_commission",
-            when=lambda user, dispute: not dispute.commission_seats.exists(),
+            when=lambda user, dispute: dispute.joined_to_id is None and not dispute.commission_seats.exists(),
             help=_("De commissie adviseert als commissie: een voorzitter en leden van de lijst, per geschil. Het "
                    "advies wordt vastgesteld door deze voorzitter namens de leden."),
         ),
@@ -419,6 +419,18 @@ CASE_ACTIONS: dict[str, Action] = {
             form_kwargs=lambda dispute, user: {"dispute": dispute},
             help=_("De belanghebbende wordt verweerder: de bindende uitspraak bindt haar en de brieven worden ook "
                    "aan haar gericht."),
+        ),
+        Action(
+            "zaken-voegen", _("Zaken voegen"), forms.JoinCasesForm,
+            lambda request, dispute, form, point=None: services.dispute_join_cases(
+                dispute=dispute, actor=request.user, other=form.cleaned_data["other"],
+                reason=form.cleaned_data["reason"], expected_version=_version(form)),
+            operation="join_cases",
+            when=lambda user, dispute: dispute.joined_to_id is None and forms.joinable_cases(dispute).exists(),
+            form_kwargs=lambda dispute, user: {"dispute": dispute},
+            help=_("Een ander geschil over dezelfde prestatieafspraken wordt samen met dit geschil behandeld: één "
+                   "hoorzitting, één advies en de uitspraken op één moment, in deze zaak (de hoofdzaak). Elke zaak "
+                   "houdt haar eigen nummer, partijen en geschilpunten."),
         ),
         Action(
             "commissielid-vervangen", _("Lid van de commissie vervangen"), forms.ReplaceSeatForm,

@@ -39,6 +39,13 @@ def commission_seats(dispute) -> list:
     return list(dispute.commission_seats.select_related("user", "replaces__user").order_by("appointed_at", "pk"))
 
 
+def joined_cases(user, dispute) -> list:
+    """The cases joined to this lead case that the user may see (disputes/services/joined.py)."""
+    from disputes.models import Dispute
+
+    return list(Dispute.objects.visible_to(user).filter(joined_to=dispute).order_by("case_number"))
+
+
 def bundles(user, dispute, step: str | None = None) -> list:
     """The documents the user may see, grouped by bundle (step and round), oldest first."""
     documents = selectors.documents_for(user, dispute)

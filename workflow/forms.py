@@ -550,6 +550,31 @@ class JoinPartyForm(VersionedForm):
                 dispute_parties__dispute=dispute, dispute_parties__role="interested").order_by("name")
 
 
+class JoinCasesForm(VersionedForm):
+    """Another case about the same agreement is joined to this one (services.dispute_join_cases)."""
+
+    other = forms.ModelChoiceField(label=_("Welke zaak wordt bij deze zaak gevoegd?"), queryset=None,
+                                   widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Waarom worden de zaken samen behandeld?"), max_length=2000, widget=textarea(3))
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from disputes.models import Dispute
+
+        self.fields["other"].queryset = joinable_cases(dispute) if dispute is not None else Dispute.objects.none()
+        self.fields["other"].label_from_instance = lambda case: f"{case.case_number} - {case.title}"
+
+
+def joinable_cases(dispute):
+    """The other cases of the same agreement in the written round that are not joined (one query)."""
+    from disputes.models import Dispute
+    from disputes.states import DisputeState
+
+    return (Dispute.objects.filter(agreement_id=dispute.agreement_id, state=DisputeState.EXCHANGE,
+                                   joined_to__isnull=True, joined_cases__isnull=True)
+            .exclude(pk=dispute.pk).order_by("case_number"))
+
+
 class ReplaceSeatForm(VersionedForm):
     """A deputy (or another member of the roster) takes a seat: after a recusal, or for another reason."""
 

@@ -119,6 +119,12 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     settlement_basis = models.CharField(_("grondslag schikking"), max_length=20, blank=True)
     #: A bezwaar (objection) against the binding decision was received: the case stays open (not closed).
     objection_received_at = models.DateTimeField(_("bezwaar ontvangen op"), null=True, blank=True)
+    #: Joined (gevoegd) with this lead case about the same agreement: from the hearing to the decision the group
+    #: takes its steps together, in the lead case (disputes/services/joined.py); each keeps its number and points.
+    joined_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="joined_cases",
+        verbose_name=_("gevoegd bij"),
+    )
 
     objects = DisputeQuerySet.as_manager()
 

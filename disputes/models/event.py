@@ -34,6 +34,7 @@ _OTHER_EVENTS = (
     ("applicant_withdrawn", _("Verzoeker heeft zijn deel van het verzoek ingetrokken")),
     ("view_invited", _("Belanghebbende uitgenodigd voor een zienswijze")),
     ("party_joined", _("Belanghebbende als partij toegevoegd")),
+    ("cases_joined", _("Zaken gevoegd")),
     ("point_advised", _("Advies per geschilpunt vastgelegd")),
     ("point_decided", _("Beslissing per geschilpunt vastgelegd")),
     ("decision_drafted", _("Ontwerpuitspraak opgesteld")),

@@ -94,6 +94,9 @@ def case_context(request, dispute) -> dict:
         "withdrawn_applicants": withdrawn,
         "respondents": parties[RESPONDENT],
         "interested": parties[INTERESTED],
+        # joined cases (disputes/services/joined.py): the lead's number, or the numbers joined to this lead case
+        "joined_with": ([dispute.joined_to.case_number] if dispute.joined_to_id else
+                        list(dispute.joined_cases.order_by("case_number").values_list("case_number", flat=True))),
         "points": points,
         "deadlines": deadlines,
         "documents": documents,

@@ -25,6 +25,7 @@ from .documents import document_upload
 from .enforcement import enforce_deadlines
 from .filing import dispute_file, dispute_submit, dispute_withdraw, effort_record
 from .interested import dispute_invite_view, dispute_join_party
+from .joined import dispute_join_cases
 from .proceedings import (
     dispute_allow_late_response,
     dispute_answer_information,
@@ -78,6 +79,7 @@ TRANSITION_SERVICES = {
 __all__ = [
     "CONFLICT_MESSAGE", "lock", "on_commit_notify", "record", "service",
     "dispute_correct_decision", "dispute_record_objection", "dispute_invite_view", "dispute_join_party",
+    "dispute_join_cases",
     "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_answer_information",
     "dispute_assess_efforts", "dispute_cancel_hearing", "dispute_compose_commission", "dispute_replace_seat",
     "dispute_close", "dispute_close_responses", "dispute_decide", "dispute_declare_inadmissible",

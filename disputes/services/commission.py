@@ -66,6 +66,8 @@ def dispute_compose_commission(*, dispute: Dispute, actor, chair, members, expec
     is a replacement of one seat, ``dispute_replace_seat``)."""
     dispute = lock(dispute, expected_version=expected_version)
     require_operation(dispute, "compose_commission", actor=actor)
+    if dispute.joined_to_id:
+        raise ValidationError({"members": _("Deze zaak is gevoegd: de commissie van de hoofdzaak adviseert.")})
     if dispute.commission_seats.active().exists():
         raise ValidationError({"members": _("De commissie voor dit geschil is al samengesteld; vervang zo nodig "
                                             "één lid.")})

@@ -11,6 +11,7 @@ from ..states import DisputeState
 from . import commission, deadlines
 from ._core import change, fire, lock, on_commit_notify, require_operation, service
 from .documents import store_all, store_generated_letter
+from .joined import joint_step
 from .review import _after_decision, _clean_reasons
 
 
@@ -116,6 +117,7 @@ def _open_requests_at_advice(dispute: Dispute, reason: str) -> dict:
                                "due": d.due.isoformat()} for d in open_requests]}
 
 
+@joint_step
 @service
 def dispute_issue_advice(
     *, dispute: Dispute, actor, documents=(), open_requests_reason: str = "", expected_version=None
@@ -216,6 +218,7 @@ def dispute_draft_decision(*, dispute: Dispute, actor, documents, expected_versi
     return dispute
 
 
+@joint_step
 @service
 def dispute_decide(*, dispute: Dispute, actor, documents=(), expected_version=None) -> Dispute:
     """Adopt the binding decision and send it to all parties; the objection term starts.

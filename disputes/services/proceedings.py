@@ -15,6 +15,7 @@ from ..states import DisputeState
 from . import deadlines
 from ._core import change, fire, lock, on_commit_notify, require_operation, service
 from .documents import store_all
+from .joined import joint_step
 
 
 @service
@@ -194,6 +195,7 @@ def _after_the_decision_term(dispute: Dispute, hearing_at: datetime, reason: str
     return {"after_term_reason": reason.strip(), "decision_due": term.due.isoformat()}
 
 
+@joint_step
 @service
 def dispute_schedule_hearing(
     *, dispute: Dispute, actor, hearing_at: datetime, place: str = "", documents=(), after_term_reason: str = "",
@@ -228,6 +230,7 @@ def hearing_moment(event) -> datetime:
     return datetime.fromisoformat(event.payload["hearing_at"]).astimezone(clock.AMSTERDAM)
 
 
+@joint_step
 @service
 def dispute_reschedule_hearing(
     *, dispute: Dispute, actor, hearing_at: datetime, place: str, reason: str, documents=(),
@@ -260,6 +263,7 @@ def dispute_reschedule_hearing(
     return dispute
 
 
+@joint_step
 @service
 def dispute_cancel_hearing(*, dispute: Dispute, actor, reason: str, expected_version=None) -> Dispute:
     """Call off a planned hearing, with a reason: the case is back in the written round, where the
@@ -273,6 +277,7 @@ def dispute_cancel_hearing(*, dispute: Dispute, actor, reason: str, expected_ver
     return dispute
 
 
+@joint_step
 @service
 def dispute_record_hearing(*, dispute: Dispute, actor, documents=(), expected_version=None) -> Dispute:
     """Record that the hearing took place; the minutes (verslag hoorzitting) are required.
@@ -299,6 +304,7 @@ def dispute_record_hearing(*, dispute: Dispute, actor, documents=(), expected_ve
     return dispute
 
 
+@joint_step
 @service
 def dispute_skip_hearing(*, dispute: Dispute, actor, reason: str, expected_version=None) -> Dispute:
     """The chair decides on a written procedure instead of a hearing, with a reason."""

@@ -56,6 +56,8 @@ EXPECTED_OPERATIONS = {
     # the others of the agreement (Awb 4:8): invited in the written round, joined as party until the advice
     "invite_view": {"secretary": {"exchange"}},
     "join_party": {"secretary": {"exchange", "hearing_scheduled", "deliberation"}},
+    # joined cases: joined in the written round, before the hearing, advice and decision they take together
+    "join_cases": {"secretary": {"exchange"}},
 }
 
 

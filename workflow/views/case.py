@@ -43,6 +43,7 @@ class CaseView(StaffView):
             "signatories": casefile.settlement_signatories(dispute) if dispute.settlement_basis else [],
             "points": casefile.points(dispute),
             "commission_seats": casefile.commission_seats(dispute),
+            "joined_cases": casefile.joined_cases(request.user, dispute),
             "show_decisions": casefile.shows_decisions(request.user, dispute),
             "deadlines": dispute.deadlines.select_related("organisation").order_by("created_at", "pk"),
             "information": selectors.information_requests(dispute),
