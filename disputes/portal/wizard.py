@@ -431,8 +431,23 @@ def draft_point_remove(request, pk, point):
 
 # -- step 5: the effort log -------------------------------------------------------------------------------------
 
-def effort_page(request, *, agreement, dispute, template, extra=None, status_on_get=200):
-    """The effort log of an agreement with a form to add an entry (wizard step 5, case page, agreement page)."""
+#: the fields of a new effort-log entry a person fills in (an entry with none of them filled is no entry)
+EFFORT_FIELDS = ("kind", "occurred_on", "participants", "summary", "doc_type")
+
+
+def _empty_entry(request) -> bool:
+    return not request.FILES and not any(str(request.POST.get(name, "")).strip() for name in EFFORT_FIELDS)
+
+
+def effort_page(request, *, agreement, dispute, template, extra=None, status_on_get=200, then_url=None):
+    """The effort log of an agreement with a form to add an entry (wizard step 5, case page, agreement page).
+
+    With ``then_url`` (the wizard) the form's "Verder" button saves a filled-in entry before going on, goes on at
+    once when nothing was filled in, and stays with the errors when the entry is incomplete: nothing typed is lost
+    (issue 13, item 1)."""
+    going_on = then_url is not None and request.method == "POST" and "verder" in request.POST
+    if going_on and _empty_entry(request):
+        return redirect(then_url)
     form = forms.EffortForm(request.POST or None, request.FILES or None)
     form.anchor = "nieuwe-regel"
     if request.method == "POST" and form.is_valid():
@@ -445,7 +460,7 @@ def effort_page(request, *, agreement, dispute, template, extra=None, status_on_
             return outcome.response
         if outcome.ok:
             messages.success(request, _("De regel is toegevoegd aan het overleglogboek."))
-            return redirect(request.path + "#logboek")
+            return redirect(then_url if going_on else request.path + "#logboek")
     context = {
         "form": form, "errors": error_summary(form), "agreement": agreement,
         "entries": list(common.effort_entries(agreement)),
@@ -463,9 +478,10 @@ def draft_efforts(request, pk):
     dispute, response = _load_draft(request, pk)
     if response:
         return response
+    following = next_url(dispute, "efforts")
     return effort_page(request, agreement=dispute.agreement, dispute=dispute, template="portal/wizard/efforts.html",
-                       extra={"needs_notice": guards.notice_to_comply_missing(dispute),
-                              "next_url": next_url(dispute, "efforts")})
+                       extra={"needs_notice": guards.notice_to_comply_missing(dispute), "next_url": following},
+                       then_url=following)
 
 
 # -- step 6: documents ------------------------------------------------------------------------------------------

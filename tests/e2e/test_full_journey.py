@@ -67,7 +67,7 @@ def file_the_dispute(page, agreement) -> None:
     page.get_by_label("Documenten (PDF, niet verplicht)").set_input_files([pdf_file("bod-rijnhart.pdf", 2)])
     page.get_by_role("button", name="Regel toevoegen").click()
     expect(page.get_by_role("status")).to_contain_text("toegevoegd aan het overleglogboek")
-    page.get_by_role("link", name="Verder naar documenten").click()
+    page.get_by_role("button", name="Verder naar documenten").click()
 
     expect(h1(page)).to_have_text("Documenten")
     for label, files in (

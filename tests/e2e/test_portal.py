@@ -133,7 +133,15 @@ def test_a_tenant_files_a_totstandkoming_dispute_with_uploads(world, current_agr
     expect(page.get_by_role("link", name="bod-rijnhart.pdf")).to_be_visible()
     assert_accessible(page)
     shot(page, "5-overleglogboek")
-    page.get_by_role("link", name="Verder naar documenten").click()
+    # a second entry, half filled in: "Verder" does not throw it away but says what is missing (issue 13, item 1)
+    page.get_by_label("Samenvatting").fill("Overleg over de nieuwbouwopgave; geen overeenstemming.")
+    page.get_by_role("button", name="Verder naar documenten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overleglogboek")
+    expect(page.get_by_text("Kies de soort logboekregel.").first).to_be_visible()
+    expect(page.get_by_label("Samenvatting")).to_have_value("Overleg over de nieuwbouwopgave; geen overeenstemming.")
+    page.get_by_label("Soort", exact=True).select_option(label="Overleg")
+    page.get_by_label("Datum", exact=True).fill(f"15-09-{current_agreement.year - 1}")
+    page.get_by_role("button", name="Verder naar documenten").click()  # saved, then on
 
     # 6 documents: two at once with progress bars, then a refused one, then the rest
     expect(page.get_by_role("heading", level=1)).to_have_text("Documenten")
@@ -291,7 +299,7 @@ def test_a_gemeente_files_a_nakoming_dispute_with_the_keyboard_alone(world, curr
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("toegevoegd aan het overleglogboek")
     assert_accessible(page)
-    tab_to(page, page.get_by_role("link", name="Verder naar documenten"))
+    tab_to(page, page.get_by_role("button", name="Verder naar documenten"))
     page.keyboard.press("Enter")
 
     # 6 documents, through the upload script
