@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from disputes import auth, enrolment
 from disputes.models import AccessAction, AccessLogEntry
+from disputes.portal.common import error_summary
 
 from .views import StaffView, render_error
 
@@ -83,6 +84,7 @@ class SecurityView(StaffView):
             "staff": staff_overview(),
             "lift_form": lift_form or LiftLockoutForm(prefix="lift"),
             "link_form": link_form or EnrolmentLinkForm(prefix="link"),
+            "errors": error_summary(lift_form, link_form),
             "lockout_minutes": settings.LOGIN_LOCKOUT_SECONDS // 60,
             "link_hours": settings.TWO_FACTOR_ENROLMENT_HOURS,
         }

@@ -170,7 +170,9 @@ def test_a_secretarys_day_then_advice_and_decision(world, page, live_server, sta
     page.get_by_label("Verslag hoorzitting").set_input_files(files=[pdf_file("verslag_hoorzitting")])
     page.get_by_role("button", name="Verslag vastleggen").click()
     # the hearing is still weeks away: its minutes are refused (issue 12, defect 13)
-    expect(page.get_by_text("Het verslag kan pas worden vastgelegd nadat de hoorzitting")).to_be_visible()
+    # the error summary at the top says so and takes focus (issue 13, item 2), the form repeats it in place
+    expect(page.locator("#error-summary")).to_contain_text("Het verslag kan pas worden vastgelegd nadat de hoorzitting")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
     assert Dispute.objects.get(pk=case.pk).state == "hearing_scheduled"
     # after the hearing (this thread's clock; the live server keeps the real one) the minutes are recorded
     with clock.frozen(moved + timedelta(hours=3)):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from disputes import permissions
 from disputes.errors import NotPermitted
+from disputes.portal.common import error_summary
 
 from ..actions import CASE_ACTIONS
 from .base import (
@@ -67,7 +68,9 @@ class CaseActionView(StaffView):
         return redirect(back_url)
 
     def _render(self, request, dispute, action, form, page_error: str = ""):
+        form.anchor = "main"
         context = {"dispute": dispute, "action": action, "form": form, "page_error": page_error,
+                   "errors": error_summary(form) if form.is_bound else [],
                    "deadlines": dispute.deadlines.filter(closed_at__isnull=True).order_by("due")}
         if action.slug == "verlengen":  # who the notice goes to (BTIV art. 40 lid 2), and whether they can be reached
             from disputes.letters import extension_addressees, notice_addresses

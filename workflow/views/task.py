@@ -15,6 +15,7 @@ from viewflow.workflow.models import Task
 from disputes import permissions
 from disputes.errors import Conflict
 from disputes.models import Dispute
+from disputes.portal.common import error_summary
 
 from .. import casefile, services, sync
 from ..actions import ROLE_LABELS, TASK_ACTIONS
@@ -129,7 +130,13 @@ class TaskView(StaffView):
             colleagues = colleagues.exclude(pk=task.owner_id)
         if node.name == "adopt_decision":  # four eyes: not whoever drafted it or decided its points
             colleagues = colleagues.exclude(pk__in=permissions.decision_preparer_ids(dispute))
+        numbers = {point.pk: point.number for point in all_points}
+        errors = []
+        for (slug, point_pk), form in bound.items():  # the summary at the top links into the section of the form
+            form.anchor = f"punt-{numbers.get(point_pk)}" if point_pk else f"action-{slug}"
+            errors += error_summary(form)
         context = {
+            "errors": errors,
             "dispute": dispute,
             "task": task,
             "node": node,
