@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "disputes.context_processors.session_timeout",
                 "disputes.context_processors.login_security",
+                "disputes.context_processors.staff_member",
             ],
         },
     },

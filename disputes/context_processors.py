@@ -14,6 +14,15 @@ def session_timeout(request) -> dict:
     }
 
 
+def staff_member(request) -> dict:
+    """Whether the header speaks to a member of staff (their start page is the worklist, not "Mijn geschillen");
+    worked out only when a template asks."""
+    from .permissions import is_staff_member
+
+    user = getattr(request, "user", None)
+    return {"is_staff_member": lambda: bool(user and user.is_authenticated and is_staff_member(user))}
+
+
 def login_security(request) -> dict:
     """Whether to show the secretariat's page *Inlogbeveiliging* in the staff menu (worked out only
     when a template asks)."""

@@ -2,7 +2,7 @@
 
 No form carries an organisation, a state, an uploader or a hash: those come from the membership
 and the services. Forms that change a case carry ``expected_version`` (the version the user saw),
-so a stale form becomes "gewijzigd door iemand anders" (409).
+so a stale form becomes "het geschil is intussen gewijzigd" (409).
 """
 
 from datetime import date

@@ -52,7 +52,8 @@ def service(func):
 
 
 def CONFLICT_MESSAGE() -> str:  # noqa: N802 - reads like the constant it stands for
-    return _("Het geschil is intussen door iemand anders gewijzigd. Bekijk de nieuwe stand en probeer het opnieuw.")
+    return _("Het geschil is intussen gewijzigd, door iemand anders of door uzelf in een ander venster. Bekijk de "
+             "nieuwe stand en probeer het opnieuw.")
 
 
 def lock(dispute: Dispute, *, expected_version: int | None = None) -> Dispute:

@@ -186,7 +186,8 @@ def test_a_stale_form_is_refused_as_changed_by_someone_else(client, world, at):
     response = client.post(reverse("portal:draft-date", args=[dispute.pk]),
                            {"arose_on": "06-01-2017", "title": "Tweede", "expected_version": stale})
     assert response.status_code == 409
-    assert "gewijzigd door iemand anders" in response.content.decode()
+    assert "Het geschil is intussen gewijzigd" in response.content.decode()
+    assert "door uzelf in een ander venster" in response.content.decode()  # it may be the user's own second tab
     assert Dispute.objects.get(pk=dispute.pk).title == "Eerste"
 
 

@@ -3,7 +3,7 @@
 Given a case, when two or three requests for the same step (submit, start the review, withdraw)
 arrive at the same moment, then exactly one takes effect with one audit event, and every other
 request gets the answer it gets on PostgreSQL, never a 500 "database is locked": the 409 page
-("gewijzigd door iemand anders", nothing saved); for a second submit the page of the submitted case
+("het geschil is intussen gewijzigd", nothing saved); for a second submit the page of the submitted case
 (a double click); on the staff task page, for a click that only reads the task once the winner is done,
 the task page saying the task is finished.
 

@@ -80,3 +80,74 @@ def test_counts_read_as_dutch_singular_and_plural():
         facts = Facts(kind="totstandkoming", arose_on=date(2017, 1, 5), today=date(2017, 1, 16),
                       rules=rule_set_on(date(2017, 1, 16)), effort_count=count)
         assert next(c.message for c in checks_from(facts) if c.code == "effort_log") == text
+
+
+def test_going_on_from_the_effort_log_keeps_what_was_typed(client, world, at):
+    """Issue 13, item 1: "Verder naar documenten" saves a filled-in entry, goes on when nothing was typed, and
+    stays with the errors (and the typed text) when the entry is incomplete."""
+    from disputes.models import EffortEntry
+
+    at("2017-01-16 10:00")
+    draft = world.file()
+    client.force_login(world.tenant)
+    url = reverse("portal:draft-efforts", args=[draft.pk])
+    documents = reverse("portal:draft-documents", args=[draft.pk])
+    before = EffortEntry.objects.count()
+    assert client.post(url, {"verder": "1"})["Location"] == documents  # nothing typed: on
+    half = client.post(url, {"verder": "1", "summary": "Overleg zonder resultaat"})
+    assert half.status_code == 200 and "Kies de soort logboekregel." in half.content.decode()
+    assert "Overleg zonder resultaat" in half.content.decode() and EffortEntry.objects.count() == before
+    full = client.post(url, {"verder": "1", "kind": "meeting", "occurred_on": "15-09-2016",
+                             "summary": "Overleg zonder resultaat"})
+    assert full["Location"] == documents
+    assert EffortEntry.objects.filter(summary="Overleg zonder resultaat").count() == 1
+
+
+def test_a_staff_task_page_puts_the_error_summary_first_and_links_to_the_field(client, world):
+    """Issue 13, item 2: the error summary is at the top of the page, takes focus (data-focus-on-load, as in the
+    portal: one template) and links to the field, instead of rendering ~2,300 px down inside its form."""
+    from viewflow.workflow.models import Task
+
+    case = case_in_state(world, "exchange")
+    task = next(t for t in Task.objects.filter(process__disputeprocess__dispute=case, finished__isnull=True)
+                if t.flow_task.name == "plan_hearing")
+    client.force_login(world.secretary)
+    client.post(reverse("workflow:task-assign", args=[case.pk, task.pk]), {"action": "take"})
+    page = client.post(reverse("workflow:task", args=[case.pk, task.pk]), {
+        "action": "schedule_hearing", "schedule_hearing-expected_version": case.version,
+        "schedule_hearing-place": "Den Haag"}).content.decode()
+    summary = page.index('id="error-summary"')
+    assert "data-focus-on-load" in page[summary - 200:summary + 200]
+    assert summary < page.index('id="action-schedule_hearing"')  # before the first section, right under the title
+    assert 'href="#id_schedule_hearing-hearing_at"' in page[summary:page.index("</div>", summary)]
+    assert page.count('class="error-summary"') == 1  # one summary, not one per form
+
+
+def test_a_case_action_page_puts_the_error_summary_first(client, world):
+    case = case_in_state(world, "decided")
+    client.force_login(world.official)
+    page = client.post(reverse("workflow:case-action", args=[case.pk, "herstelbesluit"]), {
+        "herstelbesluit-expected_version": case.version, "herstelbesluit-reason": ""}).content.decode()
+    summary = page.index('id="error-summary"')
+    assert summary < page.index("<form", summary) and 'href="#id_herstelbesluit-reason"' in page[summary:]
+
+
+def test_the_header_names_the_start_page_of_whoever_is_logged_in(client, world):
+    """Issue 13, item 10: the staff header said "Mijn geschillen"; a member of staff starts at the worklist."""
+    client.force_login(world.secretary)
+    staff_header = client.get(reverse("workflow:worklist")).content.decode().split("</header>")[0]
+    assert "Werkvoorraad" in staff_header and "Mijn geschillen" not in staff_header
+    client.force_login(world.tenant)
+    party_header = client.get(reverse("home")).content.decode().split("</header>")[0]
+    assert "Mijn geschillen" in party_header and "Werkvoorraad" not in party_header
+
+
+def test_a_party_refused_a_staff_page_sees_no_staff_navigation(client, world):
+    """Issue 13, item 10: the 403 of a staff page showed a party the staff menu (Werkvoorraad, Mijn taken, ...)."""
+    case = case_in_state(world, "exchange")
+    client.force_login(world.tenant)
+    response = client.get(reverse("workflow:case", args=[case.pk]))
+    assert response.status_code == 403
+    assert "workflow-nav" not in response.content.decode() and "Mijn taken" not in response.content.decode()
+    client.force_login(world.secretary)
+    assert "workflow-nav" in client.get(reverse("workflow:case", args=[case.pk])).content.decode()

@@ -220,7 +220,7 @@ def test_a_stale_form_gets_a_409_and_changes_nothing(client, world):
     response = client.post(task_url(dispute, task), {"action": "start_review",
                                                       "start_review-expected_version": stale})
     assert response.status_code == 409
-    assert "door iemand anders gewijzigd" in response.content.decode()
+    assert "Het geschil is intussen gewijzigd" in response.content.decode()
     assert Dispute.objects.get(pk=dispute.pk).state == "submitted"
     assert open_task(dispute, "register").pk == task.pk
 
