@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from disputes import permissions, services
-from disputes.models import StaffRole
+from disputes.models import PartyRole, StaffRole
 from disputes.services.proceedings import current_hearing, hearing_moment
 from disputes.services.review import case_grounds
 from disputes.states import Actor
@@ -415,7 +415,7 @@ CASE_ACTIONS: dict[str, Action] = {
                 dispute=dispute, actor=request.user, organisation=form.cleaned_data["organisation"],
                 reason=form.cleaned_data["reason"], expected_version=_version(form)),
             operation="join_party",
-            when=lambda user, dispute: any(p.role == "interested" for p in dispute.parties.all()),
+            when=lambda user, dispute: any(p.role == PartyRole.INTERESTED for p in dispute.parties.all()),
             form_kwargs=lambda dispute, user: {"dispute": dispute},
             help=_("De belanghebbende wordt verweerder: de bindende uitspraak bindt haar en de brieven worden ook "
                    "aan haar gericht."),

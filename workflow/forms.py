@@ -547,7 +547,7 @@ class JoinPartyForm(VersionedForm):
         super().__init__(*args, **kwargs)
         if dispute is not None:
             self.fields["organisation"].queryset = Organisation.objects.filter(
-                dispute_parties__dispute=dispute, dispute_parties__role="interested").order_by("name")
+                dispute_parties__dispute=dispute, dispute_parties__role=PartyRole.INTERESTED).order_by("name")
 
 
 class JoinCasesForm(VersionedForm):

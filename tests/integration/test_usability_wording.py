@@ -12,19 +12,23 @@ from tests.factories import case_in_state
 pytestmark = pytest.mark.django_db
 
 
+def _date_box(page: str) -> str:
+    """The "Vóór welke datum?" section of a party's case page."""
+    start = page.index('id="datum-titel"')
+    return page[start:page.index("</section>", start)]
+
+
 def test_the_date_box_says_the_decision_term_is_the_ministers_not_the_partys(client, world):
     case = case_in_state(world, "deliberation")
     client.force_login(world.tenant)
-    page = client.get(reverse("portal:dispute", args=[case.pk])).content.decode()
-    box = page[page.index('id="datum-titel"'):page.index("</section>", page.index('id="datum-titel"'))]
+    box = _date_box(client.get(reverse("portal:dispute", args=[case.pk])).content.decode())
     assert "geen termijn voor u" in box and "dit is de laatste dag" not in box
 
 
 def test_a_partys_own_term_still_reads_as_its_last_day(client, world):
     case = case_in_state(world, "awaiting_response")
     client.force_login(world.corp_user)
-    page = client.get(reverse("portal:dispute", args=[case.pk])).content.decode()
-    box = page[page.index('id="datum-titel"'):page.index("</section>", page.index('id="datum-titel"'))]
+    box = _date_box(client.get(reverse("portal:dispute", args=[case.pk])).content.decode())
     assert "dit is de laatste dag" in box and "geen termijn voor u" not in box
 
 
