@@ -236,6 +236,9 @@ OPERATIONS: dict[str, Operation] = {
             tasks=("draft_decision",)),
         _op("send_reminder", _("Herinnering sturen"), OPEN_STATES, Actor.SECRETARY),
         _op("record_effort", _("Overleglogboek aanvullen"), OPEN_STATES, *_PARTIES),
+        # a party adds documents to its case at any open step, not only in answer to a question (the
+        # secretariat and the other parties are told); ``add_document`` is the staff's and the commission's
+        _op("submit_documents", _("Stukken toevoegen"), OPEN_STATES, *_PARTIES),
         Operation(
             "add_document", _("Document toevoegen"),
             {**{actor: _NOT_CONCLUDED for actor in (*_PARTIES, *_COMMISSION)},

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from . import clock, permissions
 from .atw import format_date_nl
-from .models import DisputeEvent, Notification
+from .models import DisputeEvent, DocumentType, Notification
 from .states import TRANSITIONS
 
 #: Event kinds the parties hear about by e-mail.
@@ -64,6 +64,9 @@ def notify_event(*, event_id: int) -> int:
         "site_url": settings.SITE_URL,
     }
     with translation.override("nl"):  # e-mail to the parties is Dutch, whoever's request caused it
+        # the document types asked for (a remedy request) or added (documents_submitted), in words
+        codes = event.payload.get("documents") if event.kind == "request_remedy" else event.payload.get("types")
+        context["document_labels"] = [str(DocumentType(c).label) for c in (codes or []) if c in DocumentType.values]
         subject = " ".join(render_to_string("emails/event_subject.txt", context).split())
         body = render_to_string("emails/event_body.txt", context)
     sent = 0

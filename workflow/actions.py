@@ -92,7 +92,8 @@ REQUEST_REMEDY = Action(
     "request_remedy", _("Herstel verzuim vragen"), forms.RequestRemedyForm,
     lambda request, dispute, form, point=None: services.dispute_request_remedy(
         dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"],
-        deadline=form.cleaned_data["deadline"], documents=form.documents(), expected_version=_version(form)),
+        requested=form.cleaned_data["requested"], deadline=form.cleaned_data["deadline"],
+        documents=form.documents(), expected_version=_version(form)),
     help=_("De verzoeker moet het verzoek aanvullen; de beslistermijn is zolang opgeschort."),
     operation="request_remedy",
 )

@@ -22,6 +22,7 @@ from disputes.models import (
     Organisation,
     PartyRole,
 )
+from disputes.services.drafts import FILING_DOCUMENT_TYPES
 from disputes.services.review import late_remedy
 
 YES_NO = (("1", _("Ja")), ("0", _("Nee")))
@@ -107,6 +108,11 @@ class PointAdmissibilityForm(VersionedForm):
 
 class RequestRemedyForm(VersionedForm):
     reason = forms.CharField(label=_("Wat ontbreekt er?"), max_length=10000, widget=textarea())
+    requested = forms.MultipleChoiceField(
+        label=_("Gevraagde stukken"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(t.value, t.label) for t in FILING_DOCUMENT_TYPES],
+        help_text=_("Vink elk stuk aan dat ontbreekt; de verzoeker ziet de lijst en kan ze in één keer sturen."),
+    )
     deadline = forms.DateField(
         label=_("Hersteltermijn tot en met"), required=False, widget=DateInput(),
         help_text=_("Leeg laten voor de standaardtermijn van de regelset (twee weken)."),

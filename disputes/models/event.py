@@ -19,6 +19,7 @@ _OTHER_EVENTS = (
     ("draft_points_changed", _("Geschilpunten in concept gewijzigd")),
     ("document_added", _("Document toegevoegd")),
     ("document_withdrawn", _("Document teruggetrokken")),
+    ("documents_submitted", _("Stukken toegevoegd door een partij")),
     ("document_downloaded", _("Document gedownload")),
     ("point_admissibility", _("Ontvankelijkheid geschilpunt vastgelegd")),
     ("efforts_assessed", _("Inspanningen getoetst")),

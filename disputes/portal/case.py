@@ -1,4 +1,5 @@
-"""A party's case page and the actions open to it: supply a remedy, withdraw, respond, keep the effort log."""
+"""A party's case page and the actions open to it: supply a remedy, add documents, withdraw, respond, keep the
+effort log."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from .. import clock, permissions, selectors, services
 from ..models import Admissibility, DeadlineKind, Dispute, DocumentType, PartyRole
+from ..services import review
 from ..states import OPEN_STATES, DisputeState
 from . import common, forms, guidance, timeline
 from .common import APPLICANT, FORMER_APPLICANT, INTERESTED, RESPONDENT, STAFF, error_summary, run
@@ -57,10 +60,7 @@ def case_context(request, dispute) -> dict:
     events = selectors.events_for(user, dispute)
     if role == RESPONDENT:
         events = selectors.without_draft_history(events, dispute)
-    remedy_request = None
-    if dispute.state == DisputeState.AWAITING_REMEDY:
-        request_event = dispute.events.filter(kind="request_remedy", visibility="parties").order_by("-at").first()
-        remedy_request = request_event.payload.get("reason", "") if request_event else ""
+    remedy = review.remedy_request(dispute) if dispute.state == DisputeState.AWAITING_REMEDY else None
 
     points = list(dispute.points.prefetch_related("positions__organisation"))
     available = (permissions.available_actions(user, dispute) if role in (APPLICANT, RESPONDENT, INTERESTED)
@@ -75,6 +75,8 @@ def case_context(request, dispute) -> dict:
     if "answer_information" in available and guidance.waiting_question(dispute.state, deadlines, org_ids):
         actions.append({"url": "portal:information", "label": _("Vraag om inlichtingen beantwoorden"),
                         "primary": True})
+    if "submit_documents" in available:
+        actions.append({"url": "portal:submit-documents", "label": _("Stukken toevoegen"), "primary": False})
     if "record_effort" in available:
         actions.append({"url": "portal:case-efforts", "label": _("Overleglogboek aanvullen"), "primary": False})
     if "withdraw" in available and role == APPLICANT:
@@ -103,7 +105,7 @@ def case_context(request, dispute) -> dict:
         "timeline": timeline.timeline(events, points),
         "entries": list(common.effort_entries(dispute.agreement)),
         "actions": actions,
-        "remedy_request": remedy_request,
+        "remedy_request": remedy,
         "information": selectors.information_requests(dispute) if dispute.state != DisputeState.DRAFT else [],
         "responded": responded,
         "show_dossier_panel": dispute.state in DOSSIER_PANEL_STATES and dossier_panel_available(),
@@ -154,25 +156,50 @@ def remedy(request, pk):
     dispute = common.load_case(request, pk)
     if not permissions.is_applicant(request.user, dispute):
         return common.forbidden_response(request, _("Alleen de verzoeker kan het verzoek aanvullen."))
-    form = forms.RemedyForm(request.POST or None, request.FILES or None,
+    asked = review.remedy_request(dispute)
+    form = forms.RemedyForm(request.POST or None, request.FILES or None, requested=asked.requested if asked else (),
                             initial={"expected_version": dispute.version, "doc_type": DocumentType.AANVULLING})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         outcome = run(request, form, lambda: services.dispute_supply_remedy(
             dispute=dispute, actor=request.user, note=data["note"], expected_version=data["expected_version"],
-            documents=[(data["doc_type"] or "aanvulling", f) for f in data["files"]]))
+            documents=form.documents()))
         if outcome.response:
             return outcome.response
         if outcome.ok:
             messages.success(request, _("Uw aanvulling is ontvangen. Het secretariaat gaat verder met de beoordeling."))
             return redirect("portal:dispute", dispute.pk)
-    request_event = dispute.events.filter(kind="request_remedy", visibility="parties").order_by("-at").first()
     deadline = dispute.deadlines.filter(kind=DeadlineKind.REMEDY, closed_at__isnull=True).order_by("-created_at")
     deadline = deadline.first()
     return _action_page(request, "portal/remedy.html", dispute, form,
-                        open=dispute.state == DisputeState.AWAITING_REMEDY,
-                        reason=request_event.payload.get("reason", "") if request_event else "",
+                        open=dispute.state == DisputeState.AWAITING_REMEDY, asked=asked,
                         deadline=deadline, due_text=guidance.due_text(deadline))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit_documents(request, pk):
+    """A party adds documents to its case at an open step; the secretariat and the other parties are told."""
+    dispute = common.load_case(request, pk)
+    if "submit_documents" not in permissions.available_actions(request.user, dispute):
+        return common.forbidden_response(
+            request, _("Alleen partijen kunnen stukken toevoegen, en alleen zolang het geschil in behandeling is."))
+    form = forms.SubmitDocumentsForm(request.POST or None, request.FILES or None,
+                                     initial={"expected_version": dispute.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = run(request, form, lambda: services.dispute_submit_documents(
+            dispute=dispute, actor=request.user, note=data["note"], expected_version=data["expected_version"],
+            documents=[(data["doc_type"], f) for f in data["files"]]))
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
+            messages.success(request, ngettext(
+                "Uw stuk is toegevoegd aan het dossier. Het secretariaat en de andere partijen krijgen bericht.",
+                "Uw %(count)d stukken zijn toegevoegd aan het dossier. Het secretariaat en de andere partijen "
+                "krijgen bericht.", len(data["files"])) % {"count": len(data["files"])})
+            return redirect("portal:dispute", dispute.pk)
+    return _action_page(request, "portal/submit_documents.html", dispute, form)
 
 
 @login_required

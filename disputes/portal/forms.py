@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import clock
 from ..models import DisputeKind, DocumentType, EffortKind
-from ..services.drafts import EFFORT_DOCUMENT_TYPES, FILING_DOCUMENT_TYPES
+from ..services.drafts import EFFORT_DOCUMENT_TYPES, FILING_DOCUMENT_TYPES, PARTY_DOCUMENT_TYPES
 from ..services.proceedings import ANSWER_DOCUMENT_TYPES
 from ..uploads import check_upload, clean_display_name
 
@@ -300,6 +300,10 @@ class UploadForm(CheckedFilesMixin, PortalForm):
 
 
 class RemedyForm(CheckedFilesMixin, VersionedForm):
+    """The applicant's completion (aanvulling): one file field per document type the secretariat asked for
+    (``requested``: ``(code, label, supplied)`` from ``review.remedy_request``), and other documents of a type
+    the applicant chooses, with a note. All files together keep to the per-request limits."""
+
     doc_type = forms.ChoiceField(
         label=_("Soort document"),
         choices=_choices((DocumentType.AANVULLING, *FILING_DOCUMENT_TYPES)), required=False,
@@ -311,11 +315,58 @@ class RemedyForm(CheckedFilesMixin, VersionedForm):
         help_text=_("Licht uw aanvulling toe, of leg uit waarom een stuk ontbreekt."),
     )
 
+    def __init__(self, *args, requested=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requested = [code for code, _label, _supplied in requested]
+        for code, label, supplied in requested:
+            self.fields[f"file_{code}"] = MultipleFileField(
+                label=label, required=False,
+                help_text=_("Al toegevoegd; u kunt een nieuwe versie sturen.") if supplied else "",
+            )
+        if self.requested:
+            self.fields["files"].label = _("Andere documenten (PDF)")
+            self.fields["files"].help_text = _("Stukken die niet in de lijst hierboven staan.")
+        self.order_fields(["expected_version", *(f"file_{c}" for c in self.requested), "doc_type", "files", "note"])
+
+    @property
+    def requested_fields(self):
+        return [self[f"file_{code}"] for code in self.requested]
+
     def clean(self):
         data = super().clean()
-        if not data.get("files") and not (data.get("note") or "").strip() and not self.errors:
+        for code in self.requested:
+            errors = file_errors(data.get(f"file_{code}") or [])
+            if errors:
+                self.add_error(f"file_{code}", errors)
+        everything = [f for _t, f in self.documents()]
+        limits = upload_limit_errors(everything)
+        if limits:
+            raise ValidationError(limits)
+        if not everything and not (data.get("note") or "").strip() and not self.errors:
             raise ValidationError(_("Voeg de gevraagde stukken toe of licht uw aanvulling toe."))
         return data
+
+    def documents(self) -> list[tuple[str, object]]:
+        """``(doc_type, file)`` for every file sent: those under a requested type first, then the others."""
+        data = getattr(self, "cleaned_data", {})
+        pairs = [(code, f) for code in self.requested for f in data.get(f"file_{code}") or []]
+        return pairs + [(data.get("doc_type") or DocumentType.AANVULLING, f) for f in data.get("files") or []]
+
+
+class SubmitDocumentsForm(CheckedFilesMixin, VersionedForm):
+    """A party adds documents to its case at an open step (to the parties' bundle of that step)."""
+
+    doc_type = forms.ChoiceField(
+        label=_("Soort document"), choices=[("", _("Kies een soort"))] + _choices(PARTY_DOCUMENT_TYPES),
+        error_messages={"required": _("Kies de soort document.")},
+    )
+    files = MultipleFileField(label=_("Documenten (PDF)"),
+                              error_messages={"required": _("Kies ten minste één PDF-bestand.")})
+    note = forms.CharField(
+        label=_("Toelichting (niet verplicht)"), max_length=10000, required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Waarom voegt u deze stukken toe? Het secretariaat en de andere partijen lezen dit."),
+    )
 
 
 class InformationForm(CheckedFilesMixin, VersionedForm):

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..atw import format_date_nl
 from ..models import DeadlineKind, DocumentType, EffortKind, InadmissibilityReason
@@ -72,7 +72,13 @@ def describe(event, points: dict | None = None) -> str:
             "org": org, "case": event.dispute.case_number or ""},
         "start_review": lambda: _("Het secretariaat is begonnen met de beoordeling van de ontvankelijkheid."),
         "request_remedy": lambda: _("Het secretariaat heeft gevraagd het verzoek aan te vullen: %(reason)s") % {
-            "reason": p.get("reason", "")},
+            "reason": p.get("reason", "")} + ((" " + _("Gevraagde stukken: %(types)s.") % {
+                "types": ", ".join(_doc_type(t) for t in p["documents"])}) if p.get("documents") else ""),
+        "documents_submitted": lambda: ngettext(
+            "%(org)s heeft %(count)d stuk toegevoegd aan het dossier: %(types)s.",
+            "%(org)s heeft %(count)d stukken toegevoegd aan het dossier: %(types)s.", len(p.get("types", [])),
+        ) % {"org": org, "count": len(p.get("types", [])), "types": ", ".join(_doc_type(t) for t in p.get("types", []))}
+        + ((" " + _("Toelichting: %(note)s") % {"note": p["note"]}) if p.get("note") else ""),
         "supply_remedy": lambda: _("Het verzoek is aangevuld door %(org)s.") % {"org": org},
         "lapse_remedy": lambda: _("De hersteltermijn is verstreken zonder dat het verzoek is aangevuld."),
         "point_admissibility": lambda: _("Geschilpunt %(key)s is beoordeeld: %(result)s.") % {

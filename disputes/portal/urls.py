@@ -34,6 +34,7 @@ urlpatterns = [
     # the case after submission
     path("geschillen/<uuid:pk>/", case.case_page, name="dispute"),
     path("geschillen/<uuid:pk>/herstel/", case.remedy, name="remedy"),
+    path("geschillen/<uuid:pk>/stukken-toevoegen/", case.submit_documents, name="submit-documents"),
     path("geschillen/<uuid:pk>/verweer/", case.respond, name="respond"),
     path("geschillen/<uuid:pk>/inlichtingen/", case.information, name="information"),
     path("geschillen/<uuid:pk>/intrekken/", case.withdraw, name="withdraw"),

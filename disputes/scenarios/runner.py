@@ -51,6 +51,12 @@ hearing after the last day of the decision term as it then stands, unless the st
 refused while an information request is open, unless it is answered first (the secretary records the answer:
 ``answer_information`` with ``party``) or the step gives ``open_requests_reason`` (recorded with the advice's event).
 
+Documents after filing (issue 13, item 3): ``request_remedy`` takes ``requested`` (a list of document types the
+applicant is asked for, e.g. ``[machtiging, verslag_overleg]``; the applicant's ``supply_remedy`` sends them as
+``documents`` of those types); ``add_documents`` (a member of a party: ``documents``, optional ``note``) adds
+documents to the case at any open step, into that step's bundle, and the secretariat and the other parties are
+told; it is refused (``transition``) in a draft or a concluded case and (``permission``) to staff.
+
 The engine in parts: ``schema`` (the file, its keys, reading values), ``setup`` (the world:
 organisations, users, agreement), ``verbs`` (one handler per verb and the ``VERBS`` table),
 ``expectations`` (``expect``) and, here, the loop that plays the steps and the summary.

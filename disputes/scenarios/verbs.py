@@ -142,8 +142,16 @@ def _request_remedy(w: World, step, actor, what):
         actor=actor,
         deadline=parse_date(step.get("deadline"), f"{what} deadline"),
         reason=text(step, "reason", what),
+        requested=[str(t) for t in step.get("requested") or []],
         documents=_documents(step, what),
     )
+
+
+def _add_documents(w: World, step, actor, what):
+    files = _documents(step, what)
+    if not files:
+        raise ScenarioError(f"{what}: geef ten minste één document")
+    services.dispute_submit_documents(dispute=w.case(what), actor=actor, documents=files, note=text(step, "note", what))
 
 
 def _supply_remedy(w: World, step, actor, what):
@@ -465,7 +473,8 @@ VERBS: dict[str, tuple[Callable, set[str], bool]] = {
     "upload": (_upload, _keys("documents"), True),
     "submit": (_simple(services.dispute_submit), set(), True),
     "start_review": (_simple(services.dispute_start_review), set(), True),
-    "request_remedy": (_request_remedy, _keys("deadline", "reason", "documents"), True),
+    "request_remedy": (_request_remedy, _keys("deadline", "reason", "requested", "documents"), True),
+    "add_documents": (_add_documents, _keys("documents", "note"), True),
     "supply_remedy": (_supply_remedy, _keys("documents", "note"), True),
     "lapse_remedy": (_simple(services.dispute_lapse_remedy), set(), True),
     "point_admissibility": (_point_admissibility, _keys("point", "admissible", "reasons", "note"), True),

@@ -21,7 +21,7 @@ from .decision import (
     point_advise,
     point_decide,
 )
-from .documents import document_upload
+from .documents import dispute_submit_documents, document_upload
 from .enforcement import enforce_deadlines
 from .filing import dispute_file, dispute_submit, dispute_withdraw, effort_record
 from .interested import dispute_invite_view, dispute_join_party
@@ -87,7 +87,8 @@ __all__ = [
     "dispute_lapse_remedy", "dispute_pass_admissibility", "dispute_record_hearing", "dispute_recuse",
     "dispute_request_information", "dispute_request_remedy", "dispute_reschedule_hearing", "dispute_respond",
     "dispute_schedule_hearing", "dispute_send_reminder", "reminder_deadlines",
-    "dispute_settle", "dispute_skip_hearing", "dispute_start_review", "dispute_submit", "dispute_supply_remedy",
+    "dispute_settle", "dispute_skip_hearing", "dispute_start_review", "dispute_submit", "dispute_submit_documents",
+    "dispute_supply_remedy",
     "dispute_withdraw", "document_upload", "effort_record", "enforce_deadlines", "point_advise", "point_by_key",
     "point_decide", "point_decide_admissibility", "send_reminders",
 ]

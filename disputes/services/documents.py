@@ -8,7 +8,7 @@ from .. import clock, permissions
 from ..models import Bundle, Confidentiality, Dispute, Document, DocumentType, Step
 from ..states import DisputeState as S
 from ..uploads import check_upload
-from ._core import lock, record, require_operation, service, track_stored_file
+from ._core import lock, on_commit_notify, record, require_operation, service, track_stored_file
 
 #: Which step's bundle a document lands in when the caller does not say (procedure.md §8).
 STEP_OF_STATE = {
@@ -111,6 +111,30 @@ def document_upload(
         dispute=dispute, actor=actor, uploaded=uploaded, doc_type=doc_type, confidentiality=confidentiality,
         supersedes=supersedes,
     )
+
+
+@service
+def dispute_submit_documents(*, dispute: Dispute, actor, documents, note: str = "", expected_version=None):
+    """A party adds documents to its case at any open step, outside an answer to a question: they land in the
+    parties' bundle of the current step, every party can read them, and the secretariat and the other parties
+    hear of it by e-mail (event ``documents_submitted``, through the outbox). Returns the stored documents."""
+    dispute = lock(dispute, expected_version=expected_version)
+    require_operation(dispute, "submit_documents", actor=actor,
+                      message=_("Stukken toevoegen kan zolang het geschil in behandeling is."))
+    if not documents:
+        raise ValidationError({"files": _("Kies ten minste één PDF-bestand.")})
+    if len(note) > 10000:
+        raise ValidationError({"note": _("De toelichting is te lang (hoogstens 10.000 tekens).")})
+    stored = store_all(dispute=dispute, actor=actor, files=documents)
+    organisation = permissions.acting_organisation(actor, dispute)
+    others = [str(pk) for pk in dispute.organisation_ids() if organisation is None or pk != organisation.pk]
+    event = record(
+        dispute, actor=actor, kind="documents_submitted", organisation=organisation,
+        payload={"documents": [str(d.pk) for d in stored], "types": [d.doc_type for d in stored],
+                 "note": note.strip(), "audience": {"organisations": others, "roles": ["secretary"]}},
+    )
+    on_commit_notify(event)
+    return stored
 
 
 def store_generated_letter(dispute: Dispute, kind: str, *, step: str, **context) -> Document:

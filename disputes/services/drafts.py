@@ -70,6 +70,10 @@ FILING_DOCUMENT_TYPES = (
 EFFORT_DOCUMENT_TYPES = tuple(t for t in FILING_DOCUMENT_TYPES if t not in (DocumentType.VERZOEK,
                                                                              DocumentType.MACHTIGING))
 
+#: Document types a party adds to its case after filing (``dispute_submit_documents``): those of a filing, and
+#: an aanvulling; not the answers to a question or a verweerschrift, which have their own pages.
+PARTY_DOCUMENT_TYPES = (DocumentType.AANVULLING, *(t for t in FILING_DOCUMENT_TYPES if t != DocumentType.VERZOEK))
+
 #: Audit-event kinds recorded by the draft services (the portal shows them in words).
 DRAFT_EVENT_KINDS = ("draft_updated", "draft_points_changed", "document_withdrawn")
 

@@ -1,5 +1,6 @@
 """The secretariat's review: registration, remedy requests, admissibility, efforts, acceptance."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from ..models import (
     DeadlineKind,
     Dispute,
     DisputePoint,
+    DocumentType,
     InadmissibilityReason,
     PartyRole,
     Step,
@@ -40,15 +42,24 @@ def dispute_start_review(*, dispute: Dispute, actor, expected_version=None) -> D
 
 @service
 def dispute_request_remedy(
-    *, dispute: Dispute, actor, deadline: date | None = None, reason: str = "", documents=(), expected_version=None
+    *, dispute: Dispute, actor, deadline: date | None = None, reason: str = "", requested=(), documents=(),
+    expected_version=None,
 ) -> Dispute:
-    """Ask the applicant to complete the request before a deadline; the decision term is suspended."""
+    """Ask the applicant to complete the request before a deadline; the decision term is suspended.
+
+    ``requested`` names the document types asked for, as many as are missing (the event's payload keeps
+    them, in this order, for the party's remedy page and the e-mail); ``reason`` says in words what is missing.
+    """
     dispute = lock(dispute, expected_version=expected_version)
     permissions.require(permissions.can_fire(actor, dispute, "request_remedy"))
     if not reason.strip():
         raise ValidationError({"reason": _("Geef aan wat er ontbreekt.")})
+    requested = list(dict.fromkeys(requested or ()))
+    unknown = [t for t in requested if t not in DocumentType.values]
+    if unknown:
+        raise ValidationError({"requested": _("Onbekende documentsoort: %(type)s") % {"type": ", ".join(unknown)}})
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.ADMISSIBILITY)
-    event = fire(dispute, "request_remedy", actor=actor, payload={"reason": reason})
+    event = fire(dispute, "request_remedy", actor=actor, payload={"reason": reason, "documents": requested})
     today = clock.today()
     rules = deadlines.rules_of(dispute)
     if deadline is None:
@@ -158,6 +169,35 @@ def dispute_accept(*, dispute: Dispute, actor, expected_version=None) -> Dispute
 NOT_TREATING_WEEKS = 4
 #: the reason code of "incomplete and not remedied": the one ground that rests on Awb 4:5
 NOT_REMEDIED = "A8"
+
+
+@dataclass(frozen=True)
+class RemedyRequest:
+    """The latest remedy request as the applicant reads it: what is missing in words, and each document type
+    asked for with its label and whether a party has added a document of that type since the request."""
+
+    reason: str
+    requested: list[tuple[str, str, bool]]
+
+    @property
+    def missing(self) -> list[str]:
+        return [label for _code, label, supplied in self.requested if not supplied]
+
+
+def remedy_request(dispute: Dispute) -> RemedyRequest | None:
+    """The latest remedy request of the case (``None`` when none was made)."""
+    event = dispute.events.filter(kind="request_remedy").order_by("-at", "-pk").first()
+    if event is None:
+        return None
+    codes = [c for c in event.payload.get("documents", []) if c in DocumentType.values]
+    supplied = set(
+        dispute.documents.current().filter(doc_type__in=codes, organisation__isnull=False, uploaded_at__gte=event.at)
+        .values_list("doc_type", flat=True)
+    )
+    return RemedyRequest(
+        reason=event.payload.get("reason", ""),
+        requested=[(c, str(DocumentType(c).label), c in supplied) for c in codes],
+    )
 
 
 def late_remedy(dispute: Dispute) -> list:
