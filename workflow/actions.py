@@ -44,6 +44,13 @@ class Action:
     initial: Callable = field(default=lambda dispute, point: {})
     #: the destructive or final actions get a warning colour/text
     final: bool = False
+    #: what the confirmation says once it is done, as a sentence without its full stop ("De ontvankelijkheid is
+    #: vastgelegd"); per-point actions add the points ("... voor geschilpunten 1 en 3.")
+    done: str = ""
+
+    @property
+    def done_text(self) -> str:
+        return str(self.done) if self.done else _("Gedaan: %(action)s") % {"action": self.label}
 
     def allowed(self, user, dispute) -> bool:
         """May this user use this action on the case now: the operations table, then the case's data."""
@@ -74,6 +81,7 @@ POINT_ADMISSIBILITY = Action(
         point=point, actor=request.user, admissible=form.cleaned_data["admissible"],
         reasons=form.cleaned_data["reasons"], note=form.cleaned_data["note"], expected_version=_version(form)),
     per_point=True,
+    done=_("De ontvankelijkheid is vastgelegd"),
     initial=lambda dispute, point: {
         "admissible": {"admissible": "1", "inadmissible": "0"}.get(point.admissibility),
         "reasons": point.inadmissibility_reasons, "note": point.admissibility_note,
@@ -105,6 +113,7 @@ ASSESS_EFFORTS = Action(
     initial=lambda dispute, point: {
         "sufficient": {True: "1", False: "0"}.get(dispute.efforts_sufficient), "reason": dispute.efforts_reason,
     },
+    done=_("De beoordeling van de inspanningen is vastgelegd"),
     operation="assess_efforts",
 )
 ACCEPT = Action(
@@ -152,6 +161,7 @@ REQUEST_INFORMATION = Action(
         deadline=form.cleaned_data["deadline"], documents=form.documents(), expected_version=_version(form)),
     form_kwargs=lambda dispute, user: {"dispute": dispute},
     help=_("Een vraag aan één partij, met een eigen termijn. De taak blijft open."),
+    done=_("De vraag om inlichtingen is verstuurd"),
     operation="request_information",
 )
 SCHEDULE_HEARING = Action(
@@ -178,13 +188,14 @@ RECORD_HEARING = Action(
     operation="record_hearing",
 )
 POINT_ADVICE = Action(
-    "point_advise", _("Advies over dit punt vastleggen"), forms.PointAdviceForm,
+    "point_advise", _("Advies per geschilpunt vastleggen"), forms.PointAdviceForm,
     lambda request, dispute, form, point=None: services.point_advise(
         point=point, actor=request.user, finding=form.cleaned_data["finding"],
         recommendation=form.cleaned_data["recommendation"], admissible=form.cleaned_data["admissible"],
         reasons=form.cleaned_data["reasons"], expected_version=_version(form)),
     # every point: the secretariat's verdict on admissibility is a proposal the commission may advise on
     per_point=True,
+    done=_("Het advies is vastgelegd"),
     initial=lambda dispute, point: {
         "admissible": {"admissible": "1", "inadmissible": "0"}.get(point.advice_admissibility, ""),
         "finding": point.advice_finding or None, "recommendation": point.advice_recommendation,
@@ -200,7 +211,7 @@ ISSUE_ADVICE = Action(
     operation="issue_advice",
 )
 POINT_DECISION = Action(
-    "point_decide", _("Beslissing over dit punt vastleggen"), forms.PointDecisionForm,
+    "point_decide", _("Beslissing per geschilpunt vastleggen"), forms.PointDecisionForm,
     lambda request, dispute, form, point=None: services.point_decide(
         point=point, actor=request.user, follow_advice=form.cleaned_data["follow_advice"],
         decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"],
@@ -208,6 +219,7 @@ POINT_DECISION = Action(
         expected_version=_version(form)),
     # every point: the Minister decides each point's admissibility too (the secretariat's verdict is a proposal)
     per_point=True,
+    done=_("De beslissing is vastgelegd"),
     initial=lambda dispute, point: {
         "follow_advice": {True: "1", False: "0"}.get(point.decision_follows_advice),
         "admissible": "" if point.decision_follows_advice is not False else
@@ -265,6 +277,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_extend_decision_term(
                 dispute=dispute, actor=request.user, weeks=form.cleaned_data["weeks"],
                 reason=form.cleaned_data["reason"], expected_version=_version(form)),
+            done=_("De beslistermijn is verlengd"),
             operation="extend_decision_term",
             help=_("Ten hoogste vier weken per keer, alleen vóór het einde van de lopende termijn. Het "
                    "verlengingsbericht met de reden wordt gemaakt en verstuurd aan alle partijen en aan het college "
@@ -277,6 +290,7 @@ CASE_ACTIONS: dict[str, Action] = {
                 dispute=dispute, actor=request.user, basis=form.cleaned_data["basis"],
                 signed_by=list(form.cleaned_data["signed_by"]), documents=form.documents(),
                 note=form.cleaned_data["note"], expected_version=_version(form)),
+            done=_("De schikking is vastgelegd"),
             operation="settle",
             form_kwargs=lambda dispute, user: {"dispute": dispute},
             help=_("Partijen zijn het alsnog eens geworden. Leg vast waarop de schikking berust: een "
@@ -288,6 +302,7 @@ CASE_ACTIONS: dict[str, Action] = {
             "te-laat-verweer", _("Te laat verweer toestaan"), forms.AllowLateResponseForm,
             lambda request, dispute, form, point=None: services.dispute_allow_late_response(
                 dispute=dispute, actor=request.user, organisation=form.cleaned_data["organisation"]),
+            done=_("Te laat verweer is toegestaan"),
             operation="allow_late_response",
             form_kwargs=lambda dispute, user: {"dispute": dispute},
             help=_("Deze verweerder mag na de verweertermijn nog verweer indienen."),
@@ -296,6 +311,7 @@ CASE_ACTIONS: dict[str, Action] = {
             "verweerronde-sluiten", _("Verweerronde sluiten"), forms.ConfirmForm,
             lambda request, dispute, form, point=None: services.dispute_close_responses(
                 dispute=dispute, actor=request.user, expected_version=_version(form)),
+            done=_("De verweerronde is gesloten"),
             operation="close_responses",
             help=_("Kan zodra alle verweerders hebben gereageerd of de verweertermijn is verstreken; anders sluit "
                    "de ronde vanzelf."),
@@ -306,6 +322,7 @@ CASE_ACTIONS: dict[str, Action] = {
                 dispute=dispute, actor=request.user, hearing_at=form.cleaned_data["hearing_at"],
                 place=form.cleaned_data["place"], reason=form.cleaned_data["reason"], documents=form.documents(),
                 after_term_reason=form.cleaned_data["after_term_reason"], expected_version=_version(form)),
+            done=_("De hoorzitting is gewijzigd"),
             operation="reschedule_hearing",
             initial=lambda dispute, point: _current_hearing_initial(dispute),
             help=_("Een andere datum, tijd of plaats. Alle partijen krijgen een nieuwe uitnodiging die de vorige "
@@ -316,6 +333,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_cancel_hearing(
                 dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"],
                 expected_version=_version(form)),
+            done=_("De hoorzitting is afgezegd"),
             operation="cancel_hearing",
             help=_("De hoorzitting gaat niet door. Het geschil gaat terug naar de schriftelijke ronde: plan een "
                    "nieuwe hoorzitting of laat de voorzitter schriftelijk afdoen. Alle partijen krijgen bericht."),
@@ -326,6 +344,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_answer_information(
                 dispute=dispute, actor=request.user, deadline_id=form.cleaned_data["request"],
                 answer=form.cleaned_data["answer"], documents=form.documents(), expected_version=_version(form)),
+            done=_("Het antwoord is geregistreerd"),
             operation="answer_information",
             # on the staff page only the secretary's way in, for an answer that came by post
             when=lambda user, dispute: Actor.SECRETARY in permissions.actors_of(user, dispute)
@@ -339,6 +358,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_send_reminder(
                 dispute=dispute, actor=request.user, deadline_id=form.cleaned_data["deadline"],
                 expected_version=_version(form)),
+            done=_("De herinnering is verstuurd"),
             operation="send_reminder",
             when=lambda user, dispute: bool(services.reminder_deadlines(dispute)),
             form_kwargs=lambda dispute, user: {"dispute": dispute},
@@ -350,6 +370,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.document_upload(
                 dispute=dispute, actor=request.user, uploaded=form.cleaned_data["file"],
                 doc_type=form.cleaned_data["doc_type"], confidentiality=form.cleaned_data["confidentiality"]),
+            done=_("Het document is toegevoegd"),
             operation="add_document",
             when=lambda user, dispute: bool(permissions.upload_levels(user, dispute)),
             form_kwargs=lambda dispute, user: {"levels": permissions.upload_levels(user, dispute)},
@@ -360,6 +381,7 @@ CASE_ACTIONS: dict[str, Action] = {
             "verschonen", _("Verschonen (belangenconflict melden)"), forms.RecuseForm,
             lambda request, dispute, form, point=None: services.dispute_recuse(
                 dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"]),
+            done=_("Uw verschoning is vastgelegd"),
             operation="recuse",
             help=_("Daarna ziet u niets meer van dit geschil: niet in de werkvoorraad, niet in uw taken en niet "
                    "in het dossier. Dit is niet terug te draaien."),
@@ -371,6 +393,7 @@ CASE_ACTIONS: dict[str, Action] = {
                 dispute=dispute, actor=request.user, received_on=form.cleaned_data["received_on"],
                 objector=form.cleaned_data["objector"], documents=form.documents(), note=form.cleaned_data["note"],
                 expected_version=_version(form)),
+            done=_("Het bezwaar is geregistreerd"),
             operation="record_objection",
             form_kwargs=lambda dispute, user: {"dispute": dispute},
             help=_("Een bezwaarschrift tegen de bindende uitspraak is binnengekomen. Het geschil blijft daarna open "
@@ -381,6 +404,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_correct_decision(
                 dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"], documents=form.documents(),
                 expected_version=_version(form)),
+            done=_("Het herstelbesluit is vastgesteld"),
             operation="correct_decision",
             help=_("Alleen voor een kennelijke verschrijving in de uitspraak (een vergissing die iedereen ziet), "
                    "niet voor een andere beslissing. Alle partijen krijgen het herstelbesluit; daartegen loopt een "
@@ -392,6 +416,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_compose_commission(
                 dispute=dispute, actor=request.user, chair=form.cleaned_data["chair"],
                 members=form.cleaned_data["members"], expected_version=_version(form)),
+            done=_("De commissie is samengesteld"),
             operation="compose_commission",
             when=lambda user, dispute: dispute.joined_to_id is None and not dispute.commission_seats.exists(),
             help=_("De commissie adviseert als commissie: een voorzitter en leden van de lijst, per geschil. Het "
@@ -403,6 +428,7 @@ CASE_ACTIONS: dict[str, Action] = {
                 dispute=dispute, actor=request.user, organisation=form.cleaned_data["organisation"],
                 question=form.cleaned_data["question"], deadline=form.cleaned_data["deadline"],
                 documents=form.documents(), expected_version=_version(form)),
+            done=_("De belanghebbende is uitgenodigd voor een zienswijze"),
             operation="invite_view",
             when=lambda user, dispute: _has_others_of_the_agreement(dispute),
             form_kwargs=lambda dispute, user: {"dispute": dispute},
@@ -415,6 +441,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_join_party(
                 dispute=dispute, actor=request.user, organisation=form.cleaned_data["organisation"],
                 reason=form.cleaned_data["reason"], expected_version=_version(form)),
+            done=_("De belanghebbende is als partij toegevoegd"),
             operation="join_party",
             when=lambda user, dispute: any(p.role == PartyRole.INTERESTED for p in dispute.parties.all()),
             form_kwargs=lambda dispute, user: {"dispute": dispute},
@@ -426,6 +453,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_join_cases(
                 dispute=dispute, actor=request.user, other=form.cleaned_data["other"],
                 reason=form.cleaned_data["reason"], expected_version=_version(form)),
+            done=_("De zaken zijn gevoegd"),
             operation="join_cases",
             when=lambda user, dispute: dispute.joined_to_id is None and forms.joinable_cases(dispute).exists(),
             form_kwargs=lambda dispute, user: {"dispute": dispute},
@@ -438,6 +466,7 @@ CASE_ACTIONS: dict[str, Action] = {
             lambda request, dispute, form, point=None: services.dispute_replace_seat(
                 dispute=dispute, actor=request.user, seat=dispute.commission_seats.get(pk=form.cleaned_data["seat"]),
                 user=form.cleaned_data["user"], reason=form.cleaned_data["reason"], expected_version=_version(form)),
+            done=_("Het lid van de commissie is vervangen"),
             operation="replace_commission_seat",
             when=lambda user, dispute: dispute.commission_seats.exists(),
             form_kwargs=lambda dispute, user: {"dispute": dispute},

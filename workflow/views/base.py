@@ -94,10 +94,11 @@ def page_message(exc) -> str:
 def build_form(action, dispute, user, *, point=None, data=None, files=None):
     prefix = action.slug if point is None else f"{action.slug}-p{point.number}"
     kwargs = action.form_kwargs(dispute, user)
+    # the initial values also on a bound form: has_changed() tells which points of a per-point form were filled in
+    initial = {"expected_version": dispute.version, **action.initial(dispute, point)}
     if data is None:
-        initial = {"expected_version": dispute.version, **action.initial(dispute, point)}
         return action.form_class(prefix=prefix, initial=initial, **kwargs)
-    return action.form_class(data, files, prefix=prefix, **kwargs)
+    return action.form_class(data, files, prefix=prefix, initial=initial, **kwargs)
 
 
 def letters_for(user) -> list:

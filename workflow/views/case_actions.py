@@ -62,7 +62,7 @@ class CaseActionView(StaffView):
                 apply_validation_error(form, exc)
                 return self._render(request, dispute, action, form)
             return self._render(request, dispute, action, form, page_error=page_message(exc))
-        messages.success(request, _("Vastgelegd: %(action)s.") % {"action": action.label})
+        messages.success(request, action.done_text + ".")
         if not permissions.can_view_dispute(request.user, dispute):
             return redirect("workflow:worklist")
         return redirect(back_url)

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from viewflow.workflow.models import Task
 
 from disputes import permissions
@@ -67,6 +68,8 @@ class TaskView(StaffView):
                 request, 403, _("U kunt deze taak pas uitvoeren als zij aan u is toegewezen."),
                 dispute=dispute, back_url=task_url,
             )
+        if action.per_point and not request.POST.get("point"):
+            return self._post_points(request, dispute, task, action, task_url)
         point = None
         if action.per_point:
             point = dispute.points.filter(number=request.POST.get("point") or 0).first()
@@ -94,13 +97,72 @@ class TaskView(StaffView):
                 apply_validation_error(form, exc)
                 return self._render(request, dispute, task, bound=bound)
             return self._render(request, dispute, task, bound=bound, page_error=page_message(exc))
+        return self._done(request, dispute, task, action, [point] if point else [])
+
+    def _post_points(self, request, dispute, task, action, task_url):
+        """A per-point action sent as one form for all points: every point whose fields were changed is
+        recorded, in one transaction; one invalid point keeps all of them, with everything typed, on the page."""
+        node = task.flow_task
+        points = [p for p in casefile.points(dispute)
+                  if not action.admissible_points_only or p.admissibility == "admissible"]
+        sent = [(p, build_form(action, dispute, request.user, point=p, data=request.POST, files=request.FILES))
+                for p in points]
+        changed = [(p, form) for p, form in sent if form.has_changed()]
+        # the untouched points are shown as they were, without "required" errors for what nobody filled in
+        bound = {(action.slug, p.pk): form for p, form in changed}
+        if not changed:
+            if not sent:
+                return render_error(request, 400, _("Er zijn geen geschilpunten om vast te leggen."),
+                                    dispute=dispute, back_url=task_url)
+            first_point, first = sent[0]
+            first.full_clean()
+            first.add_error(None, _("Er is niets ingevuld of gewijzigd: vul bij ten minste één geschilpunt iets in."))
+            return self._render(request, dispute, task, bound={(action.slug, first_point.pk): first})
+        if not all([form.is_valid() for _p, form in changed]):  # a list: every form validated, every error shown
+            return self._render(request, dispute, task, bound=bound)
+        failing = changed[0][1]
+        try:
+            with transaction.atomic(), DisputeFlow.lock(task.process_id):
+                task.refresh_from_db()
+                if task.finished is not None:
+                    raise Conflict(_("Deze taak is intussen al afgerond."))
+                current = check_version(dispute, failing)
+                activation = node.activation_class(task)
+                with sync.acting_on(task):
+                    for point, form in changed:
+                        failing = form
+                        # the page's version was checked once, above; the case is locked by us from here on, so
+                        # each next point is recorded on the version the previous one left
+                        form.cleaned_data["expected_version"] = Dispute.objects.get(pk=dispute.pk).version
+                        action.perform(request, current, form, point=point)
+                sync.reconcile(current, activation=activation)
+        except DOMAIN_ERRORS as exc:
+            response = domain_error(request, exc, failing, dispute, task_url)
+            if response is not None:
+                return response
+            if isinstance(exc, ValidationError):
+                apply_validation_error(failing, exc)
+                return self._render(request, dispute, task, bound=bound)
+            return self._render(request, dispute, task, bound=bound, page_error=page_message(exc))
+        return self._done(request, dispute, task, action, [p for p, _form in changed])
+
+    def _done(self, request, dispute, task, action, points):
+        """Back to the task page with what was recorded in words, or to the case once the task is finished."""
         task.refresh_from_db()
-        if task.finished is None:
-            messages.success(request, _("Vastgelegd: %(action)s.") % {"action": action.label})
-            anchor = f"#punt-{point.number}" if point else ""
-            return redirect(task_url + anchor)
-        messages.success(request, _("Taak afgerond: %(task)s.") % {"task": node.task_title})
-        return redirect("workflow:case", pk=dispute.pk)
+        task_url = reverse("workflow:task", args=[dispute.pk, task.pk])
+        if task.finished is not None:
+            messages.success(request, _("Taak afgerond: %(task)s.") % {"task": task.flow_task.task_title})
+            return redirect("workflow:case", pk=dispute.pk)
+        if points:
+            numbers = [str(p.number) for p in points]
+            listed = numbers[0] if len(numbers) == 1 else _("%(first)s en %(last)s") % {
+                "first": ", ".join(numbers[:-1]), "last": numbers[-1]}
+            messages.success(request, ngettext("%(done)s voor geschilpunt %(points)s.",
+                                               "%(done)s voor geschilpunten %(points)s.", len(points))
+                             % {"done": action.done_text, "points": listed})
+            return redirect(task_url + (f"#punt-{points[0].number}" if len(points) == 1 else ""))
+        messages.success(request, action.done_text + ".")
+        return redirect(task_url)
 
     def _render(self, request, dispute, task, *, bound=None, page_error: str = ""):
         dispute = Dispute.objects.select_related("agreement__municipality", "decision_drafted_by").get(pk=dispute.pk)
