@@ -371,6 +371,19 @@ RULES: list[LegalRule] = [
             ("tests/integration/test_decision_safeguards.py::"
              "test_the_binding_decision_gives_the_reasons_of_an_inadmissible_point_in_words",),
         ),
+        (
+            "finding-fits-the-kind",
+            "The finding on the merits of a point fits the kind of dispute: for totstandkoming whether a party's "
+            "proposal or conduct was manifestly unreasonable (kennelijk onredelijk), for nakoming whether the "
+            "request is well-founded (gegrond / ongegrond); the advice and decision forms offer only those, and "
+            "the services refuse the others.",
+            "procedure.md §6 [src]",
+            ("disputes.models.Finding", "disputes.services.decision.point_advise",
+             "disputes.services.decision.point_decide"),
+            ("tests/integration/test_findings_per_kind.py::test_the_forms_offer_the_findings_of_the_kind",
+             "tests/integration/test_findings_per_kind.py::test_the_advice_refuses_a_finding_that_does_not_fit",
+             "tests/integration/test_findings_per_kind.py::test_the_decision_refuses_a_finding_that_does_not_fit"),
+        ),
     ),
     # -- admissibility: the secretariat proposes, the commission advises, the Minister decides ----------------
     *_rules(

@@ -196,6 +196,7 @@ POINT_ADVICE = Action(
     # every point: the secretariat's verdict on admissibility is a proposal the commission may advise on
     per_point=True,
     done=_("Het advies is vastgelegd"),
+    form_kwargs=lambda dispute, user: {"dispute": dispute},
     initial=lambda dispute, point: {
         "admissible": {"admissible": "1", "inadmissible": "0"}.get(point.advice_admissibility, ""),
         "finding": point.advice_finding or None, "recommendation": point.advice_recommendation,
@@ -220,6 +221,7 @@ POINT_DECISION = Action(
     # every point: the Minister decides each point's admissibility too (the secretariat's verdict is a proposal)
     per_point=True,
     done=_("De beslissing is vastgelegd"),
+    form_kwargs=lambda dispute, user: {"dispute": dispute},
     initial=lambda dispute, point: {
         "follow_advice": {True: "1", False: "0"}.get(point.decision_follows_advice),
         "admissible": "" if point.decision_follows_advice is not False else

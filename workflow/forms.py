@@ -298,6 +298,11 @@ class PointAdviceForm(VersionedForm):
         help_text=_("Verplicht als de commissie afwijkt van het voorstel over de ontvankelijkheid."),
     )
 
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if dispute is not None:  # only the findings that fit the kind of dispute
+            self.fields["finding"].choices = [(f.value, f.label) for f in Finding.for_kind(dispute.kind)]
+
 
 class IssueAdviceForm(VersionedForm):
     advice = pdf_field(_("Advies van de adviescommissie"), help_text=_("PDF-bestand; verplicht als het nog ontbreekt."))
@@ -328,6 +333,12 @@ class PointDecisionForm(VersionedForm):
     reason = forms.CharField(
         label=_("Motivering (verplicht bij afwijken)"), required=False, max_length=20000, widget=textarea(3)
     )
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if dispute is not None:  # only the findings that fit the kind of dispute
+            self.fields["decision"].choices = [("", _("- kies -"))] + [
+                (f.value, f.label) for f in Finding.for_kind(dispute.kind)]
 
     def clean(self):
         data = super().clean()

@@ -309,6 +309,15 @@ class Finding(models.TextChoices):
     MANIFESTLY_UNREASONABLE = "manifestly_unreasonable", _("Kennelijk onredelijk")
     NOT_MANIFESTLY_UNREASONABLE = "not_manifestly_unreasonable", _("Niet kennelijk onredelijk")
 
+    @classmethod
+    def for_kind(cls, kind: str) -> tuple["Finding", ...]:
+        """The findings on the merits that fit a kind of dispute: for totstandkoming whether a party's proposal
+        or conduct was manifestly unreasonable (procedure.md §6), for nakoming whether the request is
+        well-founded (was the agreement kept). One place for the forms and the services."""
+        if kind == DisputeKind.NAKOMING:
+            return (cls.UPHELD, cls.REJECTED)
+        return (cls.MANIFESTLY_UNREASONABLE, cls.NOT_MANIFESTLY_UNREASONABLE)
+
 
 class DisputePoint(models.Model):
     """One geschilpunt: positions, admissibility, the commission's advice, the Minister's decision."""

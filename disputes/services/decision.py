@@ -35,9 +35,16 @@ def _point_in(dispute: Dispute, point: DisputePoint) -> DisputePoint:
     return point
 
 
-def _require_finding(finding: str) -> None:
+def _require_finding(finding: str, dispute: Dispute, field: str = "finding") -> None:
+    """A finding on the merits that fits the dispute's kind (``Finding.for_kind``)."""
+    fitting = Finding.for_kind(dispute.kind)
     if finding not in Finding.values:
-        raise ValidationError({"finding": _("Kies een bevinding.")})
+        raise ValidationError({field: _("Kies een bevinding.")})
+    if finding not in fitting:
+        raise ValidationError({field: _("'%(finding)s' past niet bij een geschil over de %(kind)s; kies '%(first)s' "
+                                        "of '%(second)s'.") % {
+            "finding": Finding(finding).label, "kind": dispute.get_kind_display().lower(),
+            "first": fitting[0].label, "second": fitting[1].label}})
 
 
 def _admissibility(admissible: bool | None, default: str) -> str:
@@ -73,7 +80,7 @@ def point_advise(
     advised = _admissibility(admissible, point.admissibility)
     codes = _clean_reasons(reasons)
     if advised == Admissibility.ADMISSIBLE:
-        _require_finding(finding)
+        _require_finding(finding, dispute)
         if codes:
             raise ValidationError({"reasons": _("Redenen (A1-A9) horen alleen bij een advies tot "
                                                 "niet-ontvankelijkheid.")})
@@ -175,7 +182,7 @@ def point_decide(
                     "en motiveer die.")})
             decision = point.advice_finding
         else:
-            _require_finding(decision)
+            _require_finding(decision, dispute, field="decision")
         follows = decision == point.advice_finding and advised == Admissibility.ADMISSIBLE
         point.inadmissibility_reasons = (
             point.inadmissibility_reasons if point.admissibility == Admissibility.INADMISSIBLE else [])

@@ -339,7 +339,8 @@ TEXT_FIELDS = [
      ("task", *_task("choose_written_procedure", "skip_hearing", lambda c: {"reason": None})),
      _event("skip_hearing", "reason")),
     ("aanbeveling van de commissie", "deliberation", "chair",
-     ("task", *_task("prepare_advice", "point_advise", lambda c: {"finding": "rejected", "recommendation": None},
+     ("task", *_task("prepare_advice", "point_advise",
+                     lambda c: {"finding": "not_manifestly_unreasonable", "recommendation": None},
                      point=True)), _point("advice_recommendation")),
     ("motivering afwijkende beslissing", "advice_issued", "official",
      ("task", *_task("draft_decision", "point_decide", lambda c: {

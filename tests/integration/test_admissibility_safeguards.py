@@ -196,9 +196,9 @@ def test_the_minister_may_judge_on_the_merits_a_point_proposed_inadmissible(worl
     services.dispute_issue_advice(dispute=fresh(dispute), actor=world.chair, documents=[pdf("advies")])
     with pytest.raises(ValidationError):  # departing from the proposal needs a reason and a decision
         services.point_decide(point=p2, actor=world.official, follow_advice=False, admissible=True,
-                              decision="upheld")
+                              decision="manifestly_unreasonable")
     services.point_decide(point=p2, actor=world.official, follow_advice=False, admissible=True,
-                          decision="upheld", reason="Het punt gaat over de uitvoering van het beleid.")
+                          decision="manifestly_unreasonable", reason="Het punt gaat over de uitvoering van het beleid.")
     p2 = fresh(dispute).points.get(key="p2")
     assert (p2.admissibility, p2.decision_admissibility, p2.decision_finding) == ("inadmissible", "admissible",
-                                                                                   "upheld")
+                                                                                   "manifestly_unreasonable")

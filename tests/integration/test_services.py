@@ -149,11 +149,12 @@ def test_departing_from_the_advice_needs_a_reason(world):
     dispute = case_in_state(world, "advice_issued")
     point = dispute.points.get()
     with pytest.raises(ValidationError):
-        services.point_decide(point=point, actor=world.official, follow_advice=False, decision="upheld")
-    services.point_decide(point=point, actor=world.official, follow_advice=False, decision="upheld",
+        services.point_decide(point=point, actor=world.official, follow_advice=False,
+                              decision="manifestly_unreasonable")
+    services.point_decide(point=point, actor=world.official, follow_advice=False, decision="manifestly_unreasonable",
                           reason="De Minister weegt het belang van betaalbaarheid zwaarder.")
     point.refresh_from_db()
-    assert point.decision_finding == "upheld" and point.decision_follows_advice is False
+    assert point.decision_finding == "manifestly_unreasonable" and point.decision_follows_advice is False
 
 
 def test_the_drafter_of_a_decision_cannot_adopt_it(world):

@@ -182,8 +182,8 @@ def test_happy_path_with_hearing_through_the_task_pages(client, world, django_ca
     clock.set_now(moment("2017-03-08 09:00"))
     official.take(dispute, "draft_decision")
     official.ok(dispute, "draft_decision", "point_decide", point=1, follow_advice="1")
-    official.ok(dispute, "draft_decision", "point_decide", point=2, follow_advice="0", decision="upheld",
-                reason="De corporatie heeft het bod niet onderbouwd")
+    official.ok(dispute, "draft_decision", "point_decide", point=2, follow_advice="0",
+                decision="manifestly_unreasonable", reason="De corporatie heeft het bod niet onderbouwd")
     official.ok(dispute, "draft_decision", "draft_decision", draft=upload("bindende_uitspraak"))
     dispute = assert_in_step(dispute, "advice_issued", {"adopt_decision"})
     adopt = open_task(dispute, "adopt_decision")
@@ -219,7 +219,7 @@ def test_without_hearing_through_the_services_as_the_scenario_runner_does(world)
                                flow_task_type="HUMAN", owner=world.chair)
     assert skipped.flow_task.name == "choose_written_procedure", "done through another door, owner recorded"
     for point in dispute.points.all():
-        services.point_advise(point=point, actor=world.chair, finding="rejected")
+        services.point_advise(point=point, actor=world.chair, finding="not_manifestly_unreasonable")
     assert_in_step(dispute, "deliberation")
     services.dispute_issue_advice(dispute=dispute, actor=world.chair, documents=[pdf("advies")])
     dispute = assert_in_step(dispute, "advice_issued")

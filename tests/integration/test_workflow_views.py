@@ -239,7 +239,7 @@ def test_service_validation_lands_on_the_form_field(client, world):
     dispute = case_in_state(world, "deliberation")
     task = take(client, world.chair, dispute, "prepare_advice")
     point = dispute.points.get()
-    services.point_advise(point=point, actor=world.chair, finding="rejected")
+    services.point_advise(point=point, actor=world.chair, finding="not_manifestly_unreasonable")
     dispute = Dispute.objects.get(pk=dispute.pk)
     response = client.post(task_url(dispute, task), {"action": "issue_advice",
                                                       "issue_advice-expected_version": dispute.version})
@@ -268,7 +268,7 @@ def test_departing_from_the_advice_needs_a_reason(client, world):
     task = take(client, world.official, dispute, "draft_decision")
     response = client.post(task_url(dispute, task), {
         "action": "point_decide", "point": 1, "point_decide-p1-expected_version": dispute.version,
-        "point_decide-p1-follow_advice": "0", "point_decide-p1-decision": "upheld",
+        "point_decide-p1-follow_advice": "0", "point_decide-p1-decision": "manifestly_unreasonable",
     })
     assert response.status_code == 200
     assert "Wie van het advies afwijkt, moet dat motiveren." in response.content.decode()
@@ -465,7 +465,8 @@ def test_the_case_page_shows_the_whole_case(client, world):
 def test_decisions_per_point_stay_internal_until_the_decision(client, world):
     dispute = case_in_state(world, "advice_issued")
     point = dispute.points.get()
-    services.point_decide(point=point, actor=world.official, follow_advice=False, decision="upheld", reason="Anders")
+    services.point_decide(point=point, actor=world.official, follow_advice=False,
+                          decision="manifestly_unreasonable", reason="Anders")
     client.force_login(world.chair)
     assert "wijkt af van het advies" not in client.get(reverse("workflow:case", args=[dispute.pk])).content.decode()
     client.force_login(world.secretary)
