@@ -10,7 +10,18 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessLogEntry, Dispute, DisputeEvent, EffortEntry, LocalAgreement, Membership, Organisation
+from .models import (
+    AccessLogEntry,
+    Dispute,
+    DisputeEvent,
+    EffortEntry,
+    EventKind,
+    LocalAgreement,
+    Membership,
+    Organisation,
+    event_label,
+)
+from .states import DisputeState
 
 
 class MembershipInline(admin.TabularInline):
@@ -66,10 +77,39 @@ class DisputeAdmin(ReadOnlyAdmin):
     search_fields = ["case_number"]
 
 
+class EventKindFilter(admin.SimpleListFilter):
+    """The audit trail filtered by kind of event, each named in words (``EventKind``), not by its code."""
+
+    title = _("gebeurtenis")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return sorted(EventKind.choices, key=lambda choice: str(choice[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() in EventKind.values else queryset
+
+
+def _state_label(code: str) -> str:
+    return str(DisputeState(code).label) if code in DisputeState.values else code
+
+
 @admin.register(DisputeEvent)
 class DisputeEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "dispute", "kind", "actor", "from_state", "to_state"]
-    list_filter = ["kind"]
+    list_display = ["at", "dispute", "kind_label", "actor", "from_label", "to_label"]
+    list_filter = [EventKindFilter]
+
+    @admin.display(description=_("gebeurtenis"), ordering="kind")
+    def kind_label(self, obj):
+        return event_label(obj.kind)
+
+    @admin.display(description=_("van status"), ordering="from_state")
+    def from_label(self, obj):
+        return _state_label(obj.from_state)
+
+    @admin.display(description=_("naar status"), ordering="to_state")
+    def to_label(self, obj):
+        return _state_label(obj.to_state)
 
 
 @admin.register(AccessLogEntry)

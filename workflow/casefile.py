@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from disputes import admissibility, clock, permissions, selectors
 from disputes.models import Document, EffortEntry, PointPosition, StaffRole, event_label
+from disputes.portal.timeline import fields_in_words
 from disputes.states import DisputeState
 
 
@@ -69,6 +70,8 @@ def timeline(user, dispute) -> list:
         payload = event.payload if isinstance(event.payload, dict) else {}
         event.reasons = [(label, str(payload[key])) for key, label in REASONS
                          if isinstance(payload.get(key), str) and payload[key].strip()]
+        # what a draft_updated event changed, in words (its payload names the fields)
+        event.fields = fields_in_words(payload.get("fields")) if event.kind == "draft_updated" else ""
     return events
 
 

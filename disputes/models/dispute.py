@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from .. import guards, visibility
+from .. import guards, termwords, visibility
 from ..errors import ImmutableRecord
 from ..states import REMEDY_RETURN_STATES, TRANSITIONS, DisputeState
 from .agreement import LocalAgreement
@@ -424,6 +424,38 @@ DEADLINE_NOTE_WORDS = {
     "deadline_passed": _("de verweertermijn is verstreken"),
 }
 
+#: how a deadline ended, as ``services`` store it in Dutch in the note (after what the deadline was for, " - "):
+#: shown in the reader's language
+CLOSING_NOTE_WORDS = {
+    "tijdig ingediend": _("tijdig ingediend"),
+    "te laat ingediend (A1)": _("te laat ingediend (A1)"),
+    "ingetrokken": _("ingetrokken"),
+    "hersteld": _("hersteld"),
+    "niet hersteld": _("niet hersteld"),
+    "beslist": _("beslist"),
+    "geschikt": _("geschikt"),
+    "verstreken": _("verstreken"),
+    "herstelbesluit": _("herstelbesluit"),
+    "beantwoord": _("beantwoord"),
+    "beantwoord (te laat)": _("beantwoord (te laat)"),
+    "alle verweerders hebben verweer gevoerd": _("alle verweerders hebben verweer gevoerd"),
+    "de verweertermijn is verstreken": _("de verweertermijn is verstreken"),
+}
+
+
+def note_in_words(note: str) -> str:
+    """A deadline's note as a person reads it, in the active language: the codes older versions stored
+    (``all_responded``) and the Dutch words of how it ended (``tijdig ingediend``, ``... - hersteld``) in words;
+    what a person typed (the remedy asked, the question) as typed."""
+    note = str(note or "")
+    for words in (DEADLINE_NOTE_WORDS, CLOSING_NOTE_WORDS):
+        if note in words:
+            return str(words[note])
+    head, sep, tail = note.rpartition(" - ")
+    if sep and tail in CLOSING_NOTE_WORDS:
+        return f"{head} - {CLOSING_NOTE_WORDS[tail]}"
+    return note
+
 
 class Deadline(models.Model):
     """A deadline of a case, stored with the explanation of how its due date was reached."""
@@ -453,8 +485,14 @@ class Deadline(models.Model):
 
     @property
     def note_in_words(self) -> str:
-        """The note as a person reads it: the codes older versions stored (``all_responded``) in words."""
-        return str(DEADLINE_NOTE_WORDS.get(self.note, self.note))
+        """The note as a person reads it: the codes older versions stored (``all_responded``) in words, and how
+        the deadline ended in the active language (:func:`note_in_words`)."""
+        return note_in_words(self.note)
+
+    @property
+    def explanation_in_words(self) -> list[str]:
+        """The stored (Dutch) explanation in the active language, for a screen (``disputes.termwords``)."""
+        return termwords.explanation_in_words(self.explanation)
 
     @property
     def is_open(self) -> bool:

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from ..atw import format_date_nl
 from ..models import DeadlineKind
 from ..states import ANSWERABLE_STATES, CONCLUDED_STATES
 from ..states import DisputeState as S
+from ..termwords import format_date
 
 APPLICANT = "applicant"
 RESPONDENT = "respondent"
@@ -176,7 +176,8 @@ def deadline_for(guidance: Guidance, deadlines, organisation_ids=()) -> object |
 
 
 def due_text(deadline) -> str:
-    return format_date_nl(deadline.due) if deadline is not None else ""
+    """The deadline's last day, as the active language writes it."""
+    return format_date(deadline.due) if deadline is not None else ""
 
 
 def all_pairs() -> list[tuple[str, str]]:

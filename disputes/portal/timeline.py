@@ -5,14 +5,26 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from ..atw import format_date_nl
 from ..models import DeadlineKind, DocumentType, EffortKind, InadmissibilityReason
+from ..termwords import format_date
 
 FIELD_LABELS = {
     "kind": gettext_lazy("soort geschil"), "agreement": gettext_lazy("prestatieafspraken"),
     "parties": gettext_lazy("partijen"), "arose_on": gettext_lazy("datum ontstaan"),
     "title": gettext_lazy("korte omschrijving"),
 }
+OTHER_FIELD = gettext_lazy("een ander gegeven")
+
+
+def fields_in_words(fields) -> str:
+    """The fields a ``draft_updated`` event names, in words ("korte omschrijving, partijen"), never a field name:
+    one this table does not know (from a later version) reads as "een ander gegeven"."""
+    words = []
+    for name in fields if isinstance(fields, list | tuple) else []:
+        label = FIELD_LABELS.get(name, OTHER_FIELD)
+        if str(label) not in words:
+            words.append(str(label))
+    return ", ".join(words)
 
 
 def _effort_kind(code: str) -> str:
@@ -37,7 +49,7 @@ def _doc_type(code: str) -> str:
 
 def _day(text: str) -> str:
     try:
-        return format_date_nl(date.fromisoformat(text[:10]))
+        return format_date(date.fromisoformat(text[:10]))
     except (TypeError, ValueError):
         return ""
 
@@ -47,7 +59,7 @@ def _moment(text: str) -> str:
         moment = datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return ""
-    return f"{format_date_nl(moment.date())} {moment:%H:%M}"
+    return f"{format_date(moment.date())} {moment:%H:%M}"
 
 
 def describe(event, points: dict | None = None) -> str:
@@ -66,7 +78,7 @@ def describe(event, points: dict | None = None) -> str:
     texts = {
         "drafted": lambda: _("Concept aangemaakt door %(org)s.") % {"org": org},
         "draft_updated": lambda: _("Concept bijgewerkt (%(fields)s).") % {
-            "fields": ", ".join(str(FIELD_LABELS.get(f, f)) for f in p.get("fields", [])) or _("geen wijzigingen")},
+            "fields": fields_in_words(p.get("fields", [])) or _("geen wijzigingen")},
         "draft_points_changed": lambda: _("Geschilpunten in het concept bijgewerkt."),
         "submit": lambda: _("Verzoek ingediend door %(org)s; zaaknummer %(case)s.") % {
             "org": org, "case": event.dispute.case_number or ""},

@@ -7,6 +7,7 @@ computed as set. The first line of every stored explanation names the source and
 
 from datetime import date
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import clock
@@ -110,11 +111,12 @@ def suspend_decision_term(dispute: Dispute, *, requested_on: date, resumed_on: d
     days = (resumed_on - requested_on).days - 1
     if deadline is None or days <= 0:
         return deadline
-    reason = _("opgeschort met ingang van %(start)s tot %(end)s wegens verzoek om herstel verzuim "
-               "(Awb art. 4:15)") % {
-        "start": format_date_nl(date.fromordinal(requested_on.toordinal() + 1)),
-        "end": format_date_nl(resumed_on),
-    }
+    with translation.override("nl"):  # stored: the dossier's and the letters' language, whoever's request it is
+        reason = _("opgeschort met ingang van %(start)s tot %(end)s wegens verzoek om herstel verzuim "
+                   "(Awb art. 4:15)") % {
+            "start": format_date_nl(date.fromordinal(requested_on.toordinal() + 1)),
+            "end": format_date_nl(resumed_on),
+        }
     term = shift_term(_term_of(deadline), suspended_days=days, reason=reason)
     _replace(deadline, term)
     return deadline

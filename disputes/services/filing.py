@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import admissibility, clock, permissions
@@ -178,7 +179,8 @@ def dispute_submit(*, dispute: Dispute, actor, expected_version: int | None = No
     )
     dispute.documents.current().filter(submitted_at__isnull=True).update(submitted_at=now)
     # the one filing-term computation the portal and the staff pages show (admissibility.filing_term_for)
-    chosen = admissibility.filing_term_for(admissibility.facts_of(dispute, today=today))
+    with translation.override("nl"):  # its explanation is stored, in the dossier's language
+        chosen = admissibility.filing_term_for(admissibility.facts_of(dispute, today=today))
     if chosen is not None:
         filing = deadlines.store_term(dispute, DeadlineKind.FILING, chosen.term, why=chosen.why)
         late = today > filing.due

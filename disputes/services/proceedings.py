@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
@@ -63,7 +64,9 @@ def dispute_respond(
 
 def _close_responses(dispute: Dispute, *, actor, why: str) -> None:
     event = fire(dispute, "close_responses", actor=actor, payload={"why": why})
-    deadlines.close(deadlines.open_deadline(dispute, DeadlineKind.RESPONSE), note=str(DEADLINE_NOTE_WORDS[why]))
+    with translation.override("nl"):  # stored in the dossier's language
+        note = str(DEADLINE_NOTE_WORDS[why])
+    deadlines.close(deadlines.open_deadline(dispute, DeadlineKind.RESPONSE), note=note)
     on_commit_notify(event)
 
 
@@ -167,7 +170,9 @@ def dispute_answer_information(
     question = request.question if request is not None else deadline.note  # the note holds its first 300 characters
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.RESPONSE)
     late = clock.today() > deadline.due
-    deadlines.close(deadline, note=_("beantwoord") + (f" ({_('te laat')})" if late else ""))
+    with translation.override("nl"):  # stored in the dossier's language, whoever answers
+        note = _("beantwoord") + (f" ({_('te laat')})" if late else "")
+    deadlines.close(deadline, note=note)
     everyone = {"organisations": [str(pk) for pk in dispute.organisation_ids()], "roles": ["secretary"]}
     event = change(
         dispute, actor=actor, kind="information_answered", organisation=deadline.organisation,

@@ -10,15 +10,15 @@ from django import template
 from django.utils.translation import gettext as _
 
 from disputes import selectors
-from disputes.atw import format_date_nl
 from disputes.states import DisputeState
+from disputes.termwords import format_date
 
 register = template.Library()
 
 
 def _objection_line(payload: dict) -> dict:
     try:
-        received = format_date_nl(date.fromisoformat(payload.get("received_on", "")))
+        received = format_date(date.fromisoformat(payload.get("received_on", "")))
     except ValueError:
         received = ""
     if payload.get("in_time"):
@@ -47,7 +47,7 @@ def after_decision_context(dispute) -> dict:
         "corrections": [{"at": e.at, "reason": e.payload.get("reason", "")}
                         for e in events if e.kind == "decision_corrected"],
         "closing": closing,
-        "closes_from": format_date_nl(date.fromordinal(closing.due.toordinal() + 1)) if closing else "",
+        "closes_from": format_date(date.fromordinal(closing.due.toordinal() + 1)) if closing else "",
     }
 
 
