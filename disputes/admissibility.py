@@ -8,7 +8,7 @@ the party may still file with (the secretary decides on admissibility), except t
 transition guards make impossible (``guards.submission_problems``): those are *errors*.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -95,6 +95,17 @@ class Facts:
     guard_problems: tuple[str, ...] = ()
     #: open cases (pk, case number) of the same applicant about the same agreement and kind
     open_cases: tuple[tuple[str, str], ...] = ()
+    #: who reads the checks: the applicant on the portal (addressed as "u") or the staff, who read about the
+    #: applicant ("de verzoeker")
+    reader: str = "applicant"
+
+
+APPLICANT, STAFF = "applicant", "staff"
+
+
+def _to(facts: Facts, applicant, staff):
+    """The sentence for the reader: to the applicant ("U dient ..."), or about the applicant for the staff."""
+    return staff if facts.reader == STAFF else applicant
 
 
 def facts_of(dispute, *, today: date | None = None) -> Facts:
@@ -142,8 +153,9 @@ def open_cases_like(dispute) -> tuple[tuple[str, str], ...]:
     return tuple((str(pk), number or "") for pk, number in cases)
 
 
-def prechecks(dispute, *, today: date | None = None) -> list[Check]:
-    return checks_from(facts_of(dispute, today=today))
+def prechecks(dispute, *, today: date | None = None, reader: str = APPLICANT) -> list[Check]:
+    """The pre-checks of a draft or filed case; ``reader`` is ``APPLICANT`` (the portal) or ``STAFF``."""
+    return checks_from(replace(facts_of(dispute, today=today), reader=reader))
 
 
 def checks_from(facts: Facts) -> list[Check]:
@@ -295,11 +307,16 @@ def _rule_set(facts: Facts) -> Check | None:
     if not rules.covers(facts.kind):
         return Check(
             "rule_set", False, WARNING,
-            _("Uw verzoek is niet-ontvankelijk (reden A4): volgens de regels die vandaag gelden kan de Minister "
-              "geen bindende uitspraak doen over de nakoming van prestatieafspraken. De Wet versterking regie "
-              "volkshuisvesting, die geschillen over nakoming mogelijk maakt, is nog niet in werking getreden. "
-              "Als u toch indient, verklaart de Minister het verzoek niet-ontvankelijk; over de inhoud wordt dan "
-              "niet beslist."),
+            _to(facts,
+                _("Uw verzoek is niet-ontvankelijk (reden A4): volgens de regels die vandaag gelden kan de Minister "
+                  "geen bindende uitspraak doen over de nakoming van prestatieafspraken. De Wet versterking regie "
+                  "volkshuisvesting, die geschillen over nakoming mogelijk maakt, is nog niet in werking getreden. "
+                  "Als u toch indient, verklaart de Minister het verzoek niet-ontvankelijk; over de inhoud wordt "
+                  "dan niet beslist."),
+                _("Het verzoek is niet-ontvankelijk (reden A4): volgens de regels die op deze dag gelden kan de "
+                  "Minister geen bindende uitspraak doen over de nakoming van prestatieafspraken. De Wet versterking "
+                  "regie volkshuisvesting, die geschillen over nakoming mogelijk maakt, is nog niet in werking "
+                  "getreden.")),
             (_("Regelset: %(code)s (%(law)s); die kent alleen geschillen over de totstandkoming van "
                "prestatieafspraken.") % {"code": rules.code, "law": rules.law},
              _("Reden A4: het verzoek gaat over nakoming onder een regelset zonder nakoming.")),
@@ -323,13 +340,23 @@ def _filing_term(facts: Facts) -> Check | None:
     due = format_date_nl(chosen.due)
     explanation = (*chosen.basis, *chosen.term.explanation)
     if facts.today < chosen.used:  # only when the six months of overleg are not over yet
-        status, ok = _("U kunt indienen vanaf %(used)s tot en met %(due)s. Een verzoek dat eerder wordt ingediend "
-                       "kan niet-ontvankelijk zijn.") % {"used": format_date_nl(chosen.used), "due": due}, False
+        status, ok = _to(
+            facts,
+            _("U kunt indienen vanaf %(used)s tot en met %(due)s. Een verzoek dat eerder wordt ingediend kan "
+              "niet-ontvankelijk zijn."),
+            _("Indienen kon vanaf %(used)s tot en met %(due)s; het verzoek kwam eerder en kan daarom "
+              "niet-ontvankelijk zijn."),
+        ) % {"used": format_date_nl(chosen.used), "due": due}, False
     elif facts.today <= chosen.due:
-        status, ok = _("U dient op tijd in. De indieningstermijn loopt tot en met %(due)s.") % {"due": due}, True
+        status, ok = _to(facts, _("U dient op tijd in. De indieningstermijn loopt tot en met %(due)s."),
+                         _("Op tijd ingediend. De indieningstermijn liep tot en met %(due)s.")) % {"due": due}, True
     else:
-        status, ok = _("De indieningstermijn is verstreken op %(due)s. U kunt toch indienen; het secretariaat "
-                       "beoordeelt of het verzoek te laat is (reden A1).") % {"due": due}, False
+        status, ok = _to(
+            facts,
+            _("De indieningstermijn is verstreken op %(due)s. U kunt toch indienen; het secretariaat beoordeelt of "
+              "het verzoek te laat is (reden A1)."),
+            _("De indieningstermijn is verstreken op %(due)s: beoordeel of het verzoek te laat is (reden A1)."),
+        ) % {"due": due}, False
     if chosen.conflict:
         return Check("filing_term", False, WARNING, f"{chosen.conflict} {status}", explanation)
     return Check("filing_term", ok, WARNING, status, explanation)
@@ -377,22 +404,30 @@ def _window(facts: Facts) -> Check | None:
         _("Vandaag is het %(today)s.") % {"today": format_date_nl(facts.today)},
     )
     if in_window(facts.today, window):
-        return Check("window", True, WARNING, _("U dient in binnen het tijdvak (%(span)s).") % {"span": span},
+        return Check("window", True, WARNING,
+                     _to(facts, _("U dient in binnen het tijdvak (%(span)s)."),
+                         _("Ingediend binnen het tijdvak (%(span)s).")) % {"span": span},
                      explanation)
     extended = window_extension(facts.today, window)
     if extended is not None:
         last, moved = extended
         return Check(
             "window", True, WARNING,
-            _("U dient in binnen het tijdvak: de laatste dag, %(last)s, is geen werkdag, zodat u nog kunt indienen "
-              "tot en met %(moved)s (Algemene termijnenwet art. 1).")
+            _to(facts,
+                _("U dient in binnen het tijdvak: de laatste dag, %(last)s, is geen werkdag, zodat u nog kunt "
+                  "indienen tot en met %(moved)s (Algemene termijnenwet art. 1)."),
+                _("Ingediend binnen het tijdvak: de laatste dag, %(last)s, is geen werkdag, zodat indienen nog kon "
+                  "tot en met %(moved)s (Algemene termijnenwet art. 1)."))
             % {"last": format_date_nl(last), "moved": format_date_nl(moved)},
             explanation,
         )
     return Check(
         "window", False, WARNING,
-        _("Vandaag valt buiten het tijdvak voor indienen (%(span)s). U kunt toch indienen; het secretariaat "
-          "beoordeelt of het verzoek in behandeling kan worden genomen.") % {"span": span},
+        _to(facts,
+            _("Vandaag valt buiten het tijdvak voor indienen (%(span)s). U kunt toch indienen; het secretariaat "
+              "beoordeelt of het verzoek in behandeling kan worden genomen."),
+            _("Ingediend buiten het tijdvak voor indienen (%(span)s): beoordeel of het verzoek in behandeling kan "
+              "worden genomen.")) % {"span": span},
         explanation,
     )
 
@@ -458,7 +493,9 @@ def _effort_log(facts: Facts) -> Check:
                      ngettext("Het overleglogboek bevat %(count)d regel.", "Het overleglogboek bevat %(count)d regels.",
                               facts.effort_count) % {"count": facts.effort_count}, explanation)
     return Check("effort_log", False, WARNING,
-                 _("Het overleglogboek is leeg. Leg vast wanneer en hoe u heeft overlegd."), explanation)
+                 _to(facts, _("Het overleglogboek is leeg. Leg vast wanneer en hoe u heeft overlegd."),
+                     _("Het overleglogboek is leeg: de partijen hebben niet vastgelegd wanneer en hoe zij hebben "
+                       "overlegd.")), explanation)
 
 
 def missing_documents(kind: str, present) -> list[str]:
@@ -473,9 +510,13 @@ def _duplicate(facts: Facts) -> Check | None:
     numbers = ", ".join(number for _pk, number in facts.open_cases)
     return Check(
         "duplicate", False, WARNING,
-        _("Uw organisatie heeft al een lopend geschil over deze prestatieafspraken van deze soort (zaaknummer "
-          "%(numbers)s). Controleer of u dit geschil daar kunt inbrengen; een tweede verzoek over hetzelfde "
-          "geschil kan niet-ontvankelijk zijn. U kunt toch indienen.") % {"numbers": numbers},
+        _to(facts,
+            _("Uw organisatie heeft al een lopend geschil over deze prestatieafspraken van deze soort (zaaknummer "
+              "%(numbers)s). Controleer of u dit geschil daar kunt inbrengen; een tweede verzoek over hetzelfde "
+              "geschil kan niet-ontvankelijk zijn. U kunt toch indienen."),
+            _("De verzoeker heeft al een lopend geschil over deze prestatieafspraken van deze soort (zaaknummer "
+              "%(numbers)s). Beoordeel of dit verzoek daar hoort; een tweede verzoek over hetzelfde geschil kan "
+              "niet-ontvankelijk zijn.")) % {"numbers": numbers},
         (_("Een lopend geschil is ingediend en nog niet afgerond (geen bindende uitspraak, niet ingetrokken of "
            "geschikt)."),),
         cases=facts.open_cases,
@@ -498,7 +539,10 @@ def _documents(facts: Facts) -> Check:
         return Check("documents", True, WARNING, _("Alle vereiste documenten zijn toegevoegd."), explanation)
     return Check(
         "documents", False, WARNING,
-        _("Nog niet toegevoegd: %(types)s. U kunt toch indienen; het secretariaat kan u vragen het verzoek aan "
-          "te vullen.") % {"types": ", ".join(labels)},
+        _to(facts,
+            _("Nog niet toegevoegd: %(types)s. U kunt toch indienen; het secretariaat kan u vragen het verzoek aan "
+              "te vullen."),
+            _("Niet meegestuurd: %(types)s. Vraag de verzoeker zo nodig het verzoek aan te vullen (herstel "
+              "verzuim).")) % {"types": ", ".join(labels)},
         explanation,
     )

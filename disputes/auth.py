@@ -115,6 +115,18 @@ class RateLimitedLoginView(auth_views.LoginView):
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        """The one error summary of every page (templates/_error_summary.html): what went wrong, linked to the
+        user name field, never which of the two was wrong."""
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        if context.get("locked"):
+            context["errors"] = [{"href": "#id_username", "text": context["lockout_message"]}]
+        elif form is not None and form.is_bound and form.errors:
+            context["errors"] = [{"href": "#id_username",
+                                  "text": _("Gebruikersnaam of wachtwoord klopt niet. Probeer het opnieuw.")}]
+        return context
+
     def form_invalid(self, form):
         username = self.request.POST.get("username", "")
         register_failure(self.request, username)

@@ -14,10 +14,11 @@ from disputes.states import DisputeState
 
 
 def prechecks(dispute) -> list[admissibility.Check]:
-    """The pre-checks of admissibility as they stood on the day of filing: exactly what the portal's
-    review page computed for the applicant that day (one implementation, disputes/admissibility.py)."""
+    """The pre-checks of admissibility as they stood on the day of filing: what the portal's review page computed
+    for the applicant that day (one implementation, disputes/admissibility.py), worded for the staff, who read
+    about the applicant rather than being addressed as the applicant."""
     filed_on = clock.localdate(dispute.submitted_at) if dispute.submitted_at else None
-    return admissibility.prechecks(dispute, today=filed_on)
+    return admissibility.prechecks(dispute, today=filed_on, reader=admissibility.STAFF)
 
 
 def shows_decisions(user, dispute) -> bool:

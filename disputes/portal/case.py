@@ -267,7 +267,9 @@ def withdraw(request, pk):
     if not (permissions.is_applicant(request.user, dispute) or former):
         return common.forbidden_response(request, _("Alleen de verzoeker kan het verzoek intrekken."))
     form = forms.WithdrawForm(request.POST or None, initial={"expected_version": dispute.version},
-                              label=_("Ja, ik trek dit verzoek in. Ik weet dat dit niet ongedaan kan worden gemaakt."))
+                              label=_("Ja, ik trek dit verzoek in. Ik weet dat dit niet ongedaan kan worden gemaakt."),
+                              required_message=_("Vink aan dat u dit verzoek intrekt en weet dat dit niet ongedaan "
+                                                 "kan worden gemaakt."))
     if request.method == "POST" and form.is_valid():
         outcome = run(request, form, lambda: services.dispute_withdraw(
             dispute=dispute, actor=request.user, reason=form.cleaned_data["reason"],

@@ -443,11 +443,14 @@ class RespondForm(CheckedFilesMixin, VersionedForm):
 
 
 class ConfirmForm(VersionedForm):
-    confirm = forms.BooleanField(error_messages={"required": _("Vink aan dat u dit zeker weet.")})
+    """One checkbox to confirm; its error repeats what the box says, so the message matches the box."""
 
-    def __init__(self, *args, label, **kwargs):
+    confirm = forms.BooleanField()
+
+    def __init__(self, *args, label, required_message, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirm"].label = label
+        self.fields["confirm"].error_messages["required"] = required_message
 
 
 class WithdrawForm(ConfirmForm):

@@ -643,6 +643,8 @@ def draft_review(request, pk):
         request.POST or None, initial=_version(dispute),
         label=_("Ik verklaar dat ik dit verzoek mag indienen namens mijn organisatie en dat de gegevens naar "
                 "waarheid zijn ingevuld."),
+        required_message=_("Vink aan dat u dit verzoek mag indienen namens uw organisatie en dat de gegevens naar "
+                           "waarheid zijn ingevuld."),
     )
     form.anchor = "indienen"
     if request.method == "POST" and form.is_valid():

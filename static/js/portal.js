@@ -44,9 +44,28 @@
   }
 
   function show(item, ok, text, data) {
-    item.progress.value = 100;
+    if (ok) {
+      item.progress.value = 100;
+    } else {
+      // a refused file is not "done": no full bar next to it, only the reason
+      item.progress.parentNode.removeChild(item.progress);
+      item.li.classList.add("upload-refused");
+    }
     item.message.className = ok ? "upload-ok" : "upload-error";
     item.message.textContent = (ok ? data.msgDone : data.msgFailed) + ": " + text;
+  }
+
+  function clearOldErrors(form) {
+    // a new attempt: the page's earlier error summary and field errors no longer describe what is on screen
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.parentNode.removeChild(summary); }
+    var errors = form.querySelectorAll(".field-error");
+    for (var i = 0; i < errors.length; i++) { errors[i].parentNode.removeChild(errors[i]); }
+    var marked = form.querySelectorAll(".field--error, [aria-invalid=true]");
+    for (var j = 0; j < marked.length; j++) {
+      marked[j].classList.remove("field--error");
+      marked[j].removeAttribute("aria-invalid");
+    }
   }
 
   function send(form, docType, file, item, done) {
@@ -106,6 +125,7 @@
       if (files.length > Number(data.maxFiles)) { say(status, data.msgTooMany, true); return; }
       if (total > Number(data.maxBytes) * 1024 * 1024) { say(status, data.msgTooLarge, true); return; }
       busy = true;
+      clearOldErrors(form);
       list.textContent = "";
       say(status, data.msgBusy + "...");
       var items = files.map(function (file) { return addItem(list, file, data.msgBusy); });
@@ -116,13 +136,14 @@
         busy = false;
         if (!failed) {
           say(status, data.msgSummaryOk);
-          var url = window.location.pathname + "?toegevoegd=" + files.length;
+          // the documents page, also when this page is the answer to a form posted without the script
+          var url = (data.doneUrl || window.location.pathname) + "?toegevoegd=" + files.length;
           window.location.assign(url);
           return;
         }
         say(status, data.msgSummaryFailed, true);
         var link = document.createElement("a");
-        link.href = window.location.pathname;
+        link.href = data.doneUrl || window.location.pathname;
         link.textContent = data.msgRefresh;
         status.appendChild(link);
         input.value = "";

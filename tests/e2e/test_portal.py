@@ -152,12 +152,20 @@ def test_a_tenant_files_a_totstandkoming_dispute_with_uploads(world, current_agr
         page.get_by_label("Bestanden (PDF)").set_input_files(files)
         page.get_by_role("button", name="Uploaden").click()
 
+    # without a type the server answers with the error summary; the next try (a refused file) clears it
+    page.get_by_label("Bestanden (PDF)").set_input_files([pdf_file("zonder-soort.pdf")])
+    page.get_by_role("button", name="Uploaden").click()
+    expect(page.locator("#error-summary")).to_contain_text("Kies de soort document")
+    upload("Woonvisie / volkshuisvestingsbeleid", [encrypted_file("woonvisie-beveiligd.pdf")])
+    expect(page.locator("#upload-progress")).to_contain_text("wachtwoord")
+    expect(page.locator("#upload-progress .upload-error")).to_be_visible()
+    expect(page.locator("#error-summary")).to_have_count(0)  # not the earlier, stale problem
+    expect(page.locator("#upload-progress progress")).to_have_count(0)  # no full bar next to a refused file
     upload("Verzoek tot geschilbeslechting", [pdf_file("verzoek-geschil-artikel-44.pdf", 4),
                                              pdf_file("bijlage-toelichting.pdf", 2)])
     expect(page.get_by_role("link", name="bijlage-toelichting.pdf")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("2 bestanden toegevoegd")
     upload("Woonvisie / volkshuisvestingsbeleid", [encrypted_file("woonvisie-beveiligd.pdf")])
-    expect(page.locator("#upload-progress")).to_contain_text("wachtwoord")
     expect(page.locator("#upload-progress .upload-error")).to_be_visible()
     assert_accessible(page)
     shot(page, "6b-upload-geweigerd")

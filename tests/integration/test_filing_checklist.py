@@ -16,6 +16,7 @@ from disputes.models import Dispute
 from disputes.portal import wizard
 from disputes.services import drafts
 from tests.factories import case_in_state, pdf
+from tests.integration.test_workflow_flow import open_task
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,21 @@ def test_the_first_of_two_open_cases_is_not_warned_about_the_second(world, at):
     at("2017-01-20 10:00")
     services.dispute_submit(dispute=world.file(), actor=world.tenant)
     assert "duplicate" not in by_code(prechecks(Dispute.objects.get(pk=open_case.pk)))
+
+
+# -- item 10: the staff read about the applicant; the applicant is addressed -------------------------------------
+
+
+def test_the_staff_pre_checks_speak_about_the_applicant_not_to_the_secretary(client, world, at):
+    at("2017-01-16 10:00")
+    case = case_in_state(world, "admissibility_review")
+    applicant = {c.code: c.message for c in prechecks(case)}
+    staff = {c.code: c.message for c in admissibility.prechecks(case, reader=admissibility.STAFF)}
+    assert applicant["filing_term"].startswith("U dient op tijd in")
+    assert staff["filing_term"].startswith("Op tijd ingediend")
+    assert staff.keys() == applicant.keys()
+    client.force_login(world.secretary)
+    task = open_task(case, "assess_admissibility")
+    page = client.get(reverse("workflow:task", args=[case.pk, task.pk])).content.decode()
+    assert "Op tijd ingediend" in page
+    assert "U dient" not in page and "U kunt toch indienen" not in page

@@ -134,7 +134,8 @@ def test_prechecks_read_the_draft_its_log_and_documents(world, at):
 @pytest.mark.django_db
 def test_the_staff_page_shows_exactly_the_portals_prechecks_of_the_filing_day(client, world, at):
     """The secretary sees what the applicant saw on the day of filing, computed by the same function
-    (no second implementation, no fallback), even when the filing term has run out since."""
+    (no second implementation, no fallback), even when the filing term has run out since; worded about the
+    applicant rather than to it."""
     from viewflow.workflow.models import Task
 
     from tests.factories import case_in_state
@@ -147,10 +148,11 @@ def test_the_staff_page_shows_exactly_the_portals_prechecks_of_the_filing_day(cl
     response = client.get(reverse("workflow:task", args=[dispute.pk, task.pk]))
     assert response.status_code == 200
     shown = response.context["prechecks"]
-    assert shown == prechecks(dispute, today=date(2017, 1, 16))
+    assert shown == prechecks(dispute, today=date(2017, 1, 16), reader="staff")
+    assert [(c.code, c.ok) for c in shown] == [(c.code, c.ok) for c in prechecks(dispute, today=date(2017, 1, 16))]
     assert by_code(shown)["filing_term"].ok  # on time on the filing day, though not on 01-06-2017
     body = response.content.decode()
-    assert "U dient op tijd in." in body and "Woningwet art. 44 lid 4" in body
+    assert "Op tijd ingediend." in body and "Woningwet art. 44 lid 4" in body
 
 
 def test_every_state_has_guidance_for_both_sides():

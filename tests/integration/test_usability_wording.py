@@ -155,3 +155,22 @@ def test_a_party_refused_a_staff_page_sees_no_staff_navigation(client, world):
     assert "workflow-nav" not in response.content.decode() and "Mijn taken" not in response.content.decode()
     client.force_login(world.secretary)
     assert "workflow-nav" in client.get(reverse("workflow:case", args=[case.pk])).content.decode()
+
+
+def test_the_confirmation_checkbox_error_repeats_what_the_box_says(client, world):
+    draft = case_in_state(world, "draft")
+    client.force_login(world.tenant)
+    response = client.post(reverse("portal:draft-review", args=[draft.pk]), {"expected_version": draft.version})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Vink aan dat u dit verzoek mag indienen namens uw organisatie" in page
+    assert "zeker weet" not in page
+
+
+def test_the_log_in_page_uses_the_one_error_summary(client, world):
+    page = client.post(reverse("login"), {"username": "anna", "password": "fout"}).content.decode()
+    summary = page[page.index('id="error-summary"'):]
+    summary = summary[:summary.index("</div>")]
+    assert "Er is een probleem" in summary and 'href="#id_username"' in summary
+    assert "Gebruikersnaam of wachtwoord klopt niet" in summary
+    assert page.count('class="error-summary"') == 1
