@@ -42,6 +42,7 @@ ARGS = {
     "submitted": ("case",),
     "dispute": ("case",),
     "remedy": ("case",),
+    "submit-documents": ("case",),
     "information": ("case",),
     "respond": ("case",),
     "withdraw": ("case",),
