@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from disputes import clock, services
 from disputes.models import Dispute
+from tests.e2e.conftest import save_screenshot
 from tests.e2e.test_secretariat import staff_login  # noqa: F401 (a fixture)
 from tests.factories import case_in_state
 
@@ -32,6 +33,14 @@ def cases(world) -> tuple[Dispute, Dispute]:
     return submitted, heard
 
 
+def at_320(page, name: str) -> None:
+    """A screenshot of the page at 320 CSS px for the documentation (only with SAVE_SCREENSHOTS=1)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 800})
+    save_screenshot(page, name)
+    page.set_viewport_size(size)
+
+
 def test_the_secretariat_pages_reflow(world, page, live_server, staff_login, assert_accessible):  # noqa: F811
     submitted, heard = cases(world)
     staff_login(world.secretary)
@@ -42,6 +51,8 @@ def test_the_secretariat_pages_reflow(world, page, live_server, staff_login, ass
                  "inlogbeveiliging/"):
         page.goto(f"{live_server.url}/werk/{path}")
         assert_accessible(page)  # the inbox, two case pages, the roster, the log-in security page
+    page.goto(f"{live_server.url}/werk/geschillen/{heard.pk}/")
+    at_320(page, "workflow-case-320")
     page.goto(f"{live_server.url}/werk/taken/")
     page.get_by_role("link", name="Registreren").first.click()
     expect(page.get_by_role("button", name="Taak oppakken")).to_be_visible()
@@ -55,6 +66,7 @@ def test_the_party_pages_reflow(world, login, live_server, assert_accessible):
     page.get_by_role("link", name=heard.case_number).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Geschil {heard.case_number}")
     assert_accessible(page)  # the portal case page
+    at_320(page, "portal-case-320")
     for path in (f"portaal/geschillen/{heard.pk}/logboek/", f"portaal/overleg/{world.agreement.pk}/logboek/",
                  f"portaal/geschillen/{submitted.pk}/"):
         page.goto(f"{live_server.url}/{path}")
@@ -67,6 +79,7 @@ def test_a_table_too_wide_scrolls_in_its_own_scroller_only(world, page, live_ser
     cases(world)
     staff_login(world.secretary)
     page.set_viewport_size({"width": 320, "height": 800})
+    save_screenshot(page, "workflow-worklist-320")
     scroller = page.locator("section[aria-labelledby=all-title] .table-scroll")
     widths = scroller.evaluate("el => [el.scrollWidth, el.clientWidth]")
     assert widths[0] > widths[1], "the table fits at 320 px; this test no longer tests a scroller"
