@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from disputes import clock
 from tests import factories, needs
@@ -36,6 +37,9 @@ def _eager_celery_and_private_storage(settings, tmp_path, monkeypatch):
         monkeypatch.setattr(DossierExport._meta.get_field(name), "storage", private)
     yield private
     clock.set_now(None)
+    # a request in English (LocaleMiddleware activates the language for the thread) must not make the next
+    # test run in English
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

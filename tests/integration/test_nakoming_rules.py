@@ -151,7 +151,7 @@ def test_a_nakoming_case_is_not_advised_or_decided_on_the_merits_without_its_rul
     at("2017-02-20 09:00")
     services.dispute_close_responses(dispute=Dispute.objects.get(pk=dispute.pk), actor=world.secretary)
     services.dispute_skip_hearing(dispute=Dispute.objects.get(pk=dispute.pk), actor=world.chair, reason="Op stukken")
-    services.point_advise(point=point, actor=world.chair, finding="not_manifestly_unreasonable")
+    services.point_advise(point=point, actor=world.chair, finding="rejected")  # nakoming: gegrond or ongegrond
     settings.NAKOMING_EFFECTIVE_FROM = None
     with pytest.raises(GuardFailed, match="reden A4"):
         services.dispute_issue_advice(dispute=Dispute.objects.get(pk=dispute.pk), actor=world.chair,

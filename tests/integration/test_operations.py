@@ -13,8 +13,8 @@ def test_available_actions_in_the_response_round_per_person(world):
     dispute = case_in_state(world, "awaiting_response")
     available = {name: permissions.available_actions(getattr(world, name), dispute)
                  for name in ("tenant", "corp_user", "secretary", "chair", "commission_member", "official", "outsider")}
-    assert available["tenant"] == {"withdraw", "record_effort", "add_document"}
-    assert available["corp_user"] == {"respond", "record_effort", "add_document"}
+    assert available["tenant"] == {"withdraw", "record_effort", "add_document", "submit_documents"}
+    assert available["corp_user"] == {"respond", "record_effort", "add_document", "submit_documents"}
     assert available["secretary"] == {"settle", "close_responses", "allow_late_response", "send_reminder",
                                       "add_document", "compose_commission", "replace_commission_seat"}
     assert available["chair"] == {"add_document", "recuse"}

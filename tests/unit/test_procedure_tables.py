@@ -41,6 +41,8 @@ EXPECTED_OPERATIONS = {
     "draft_decision": {"minister_official": {"advice_issued"}, "secretary": {"advice_issued"}},
     "send_reminder": {"secretary": OPEN},
     "record_effort": {"applicant": OPEN, "respondent": OPEN},
+    # a party adds documents at any open step (issue 13, item 3); the secretariat and the others are told
+    "submit_documents": {"applicant": OPEN, "respondent": OPEN},
     "add_document": {
         "applicant": NOT_CONCLUDED, "respondent": NOT_CONCLUDED, "commission_chair": NOT_CONCLUDED,
         "commission_member": NOT_CONCLUDED, "secretary": set(DisputeState), "minister_official": set(DisputeState),
