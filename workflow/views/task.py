@@ -79,30 +79,11 @@ class TaskView(StaffView):
         bound = {(action.slug, point.pk if point else None): form}
         if not form.is_valid():
             return self._render(request, dispute, task, bound=bound)
-        try:
-            with transaction.atomic(), DisputeFlow.lock(task.process_id):
-                task.refresh_from_db()
-                if task.finished is not None:
-                    raise Conflict(_("Deze taak is intussen al afgerond."))
-                current = check_version(dispute, form)
-                activation = node.activation_class(task)
-                with sync.acting_on(task):
-                    action.perform(request, current, form, point=point)
-                sync.reconcile(current, activation=activation)
-        except DOMAIN_ERRORS as exc:
-            response = domain_error(request, exc, form, dispute, task_url)
-            if response is not None:
-                return response
-            if isinstance(exc, ValidationError):
-                apply_validation_error(form, exc)
-                return self._render(request, dispute, task, bound=bound)
-            return self._render(request, dispute, task, bound=bound, page_error=page_message(exc))
-        return self._done(request, dispute, task, action, [point] if point else [])
+        return self._perform(request, dispute, task, action, [(point, form)], bound)
 
     def _post_points(self, request, dispute, task, action, task_url):
         """A per-point action sent as one form for all points: every point whose fields were changed is
         recorded, in one transaction; one invalid point keeps all of them, with everything typed, on the page."""
-        node = task.flow_task
         points = [p for p in casefile.points(dispute)
                   if not action.admissible_points_only or p.admissibility == "admissible"]
         sent = [(p, build_form(action, dispute, request.user, point=p, data=request.POST, files=request.FILES))
@@ -120,7 +101,15 @@ class TaskView(StaffView):
             return self._render(request, dispute, task, bound={(action.slug, first_point.pk): first})
         if not all([form.is_valid() for _p, form in changed]):  # a list: every form validated, every error shown
             return self._render(request, dispute, task, bound=bound)
-        failing = changed[0][1]
+        return self._perform(request, dispute, task, action, changed, bound)
+
+    def _perform(self, request, dispute, task, action, items, bound):
+        """Perform ``action`` for each ``(point, form)`` (point None for a case-wide action) in one transaction
+        under the flow lock, then reconcile the flow; a domain error rolls all of them back and is shown on the
+        form that caused it."""
+        node = task.flow_task
+        task_url = reverse("workflow:task", args=[dispute.pk, task.pk])
+        failing = items[0][1]
         try:
             with transaction.atomic(), DisputeFlow.lock(task.process_id):
                 task.refresh_from_db()
@@ -129,7 +118,7 @@ class TaskView(StaffView):
                 current = check_version(dispute, failing)
                 activation = node.activation_class(task)
                 with sync.acting_on(task):
-                    for point, form in changed:
+                    for point, form in items:
                         failing = form
                         # the page's version was checked once, above; the case is locked by us from here on, so
                         # each next point is recorded on the version the previous one left
@@ -144,7 +133,7 @@ class TaskView(StaffView):
                 apply_validation_error(failing, exc)
                 return self._render(request, dispute, task, bound=bound)
             return self._render(request, dispute, task, bound=bound, page_error=page_message(exc))
-        return self._done(request, dispute, task, action, [p for p, _form in changed])
+        return self._done(request, dispute, task, action, [p for p, _form in items if p is not None])
 
     def _done(self, request, dispute, task, action, points):
         """Back to the task page with what was recorded in words, or to the case once the task is finished."""
