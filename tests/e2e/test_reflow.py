@@ -68,9 +68,17 @@ def test_the_party_pages_reflow(world, login, live_server, assert_accessible):
     assert_accessible(page)  # the portal case page
     at_320(page, "portal-case-320")
     for path in (f"portaal/geschillen/{heard.pk}/logboek/", f"portaal/overleg/{world.agreement.pk}/logboek/",
-                 f"portaal/geschillen/{submitted.pk}/"):
+                 f"portaal/geschillen/{submitted.pk}/", f"portaal/geschillen/{heard.pk}/stukken-toevoegen/"):
         page.goto(f"{live_server.url}/{path}")
         assert_accessible(page)
+    # the remedy page with the documents the secretariat asked for, one file field each
+    asked = case_in_state(world, "admissibility_review")
+    services.dispute_request_remedy(dispute=asked, actor=world.secretary, reason="Twee stukken ontbreken",
+                                    requested=["machtiging", "verslag_overleg"])
+    clock.set_now(None)
+    page.goto(f"{live_server.url}/portaal/geschillen/{asked.pk}/herstel/")
+    expect(page.get_by_label("Verslag overleg")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_a_table_too_wide_scrolls_in_its_own_scroller_only(world, page, live_server, staff_login):  # noqa: F811
