@@ -44,6 +44,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 class LocalAgreementAdmin(admin.ModelAdmin):
     list_display = ["municipality", "year", "overleg_started_on", "bid_on"]
     list_filter = ["year"]
+    list_select_related = ["municipality"]
+    list_per_page = 50
     search_fields = ["municipality__name"]
     autocomplete_fields = ["municipality", "corporations", "tenant_organisations"]
 
@@ -68,13 +70,20 @@ class EffortEntryAdmin(ReadOnlyAdmin):
 
     list_display = ["occurred_on", "kind", "agreement", "organisation"]
     list_filter = ["kind"]
+    list_select_related = ["agreement__municipality", "organisation"]
+    list_per_page = 50
+    show_full_result_count = False
 
 
 @admin.register(Dispute)
 class DisputeAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "kind", "state", "agreement", "submitted_at"]
-    list_filter = ["state", "kind"]
+    list_filter = ["state", "kind"]  # choices of the fields: no query over the cases to list them
     search_fields = ["case_number"]
+    # 100,000 cases (docs/load.md): a page of 50 with its agreement in the same query, no COUNT(*) of them all
+    list_select_related = ["agreement__municipality"]
+    list_per_page = 50
+    show_full_result_count = False
 
 
 class EventKindFilter(admin.SimpleListFilter):
@@ -98,6 +107,9 @@ def _state_label(code: str) -> str:
 class DisputeEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "dispute", "kind_label", "actor", "from_label", "to_label"]
     list_filter = [EventKindFilter]
+    list_select_related = ["dispute", "actor"]
+    list_per_page = 50
+    show_full_result_count = False
 
     @admin.display(description=_("gebeurtenis"), ordering="kind")
     def kind_label(self, obj):

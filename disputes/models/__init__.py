@@ -29,7 +29,15 @@ from .document import (
     Step,
 )
 from .event import DisputeEvent, EventKind, Notification, OutboxMessage, event_label
-from .party import COMMISSION_ROLES, TENANT_KINDS, Membership, Organisation, OrganisationKind, StaffRole
+from .party import (
+    COMMISSION_ROLES,
+    TENANT_KINDS,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Province,
+    StaffRole,
+)
 
 __all__ = [
     "AccessAction", "AccessLogEntry", "AccessResult",
@@ -41,5 +49,5 @@ __all__ = [
     "event_label",
     "DisputePoint", "Document", "DocumentType", "EffortEntry", "EffortKind", "Finding", "InadmissibilityReason",
     "LocalAgreement", "Membership", "Notification", "Organisation", "OrganisationKind", "PartyRole",
-    "PointPosition", "Recusal", "ReminderKind", "StaffRole", "Step", "TENANT_KINDS",
+    "PointPosition", "Province", "Recusal", "ReminderKind", "StaffRole", "Step", "TENANT_KINDS",
 ]

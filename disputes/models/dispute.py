@@ -57,6 +57,10 @@ class DisputeQuerySet(models.QuerySet):
         elif roles & {StaffRole.COMMISSION_CHAIR, StaffRole.COMMISSION_MEMBER}:
             staff = ~Q(state=DisputeState.DRAFT) & ~Q(recusals__user=user)
         org_ids = list(visibility.organisation_ids(user))
+        if not org_ids:
+            # no party organisation: the staff rule alone, without a join over every case's parties (at 100,000
+            # cases that join cost the worklist a third of a second, docs/load.md)
+            return self.filter(staff)
         applicant = Q(parties__organisation_id__in=org_ids, parties__role=PartyRole.APPLICANT)
         # respondents and the others of the agreement invited to give their view see a case once it is filed
         respondent = Q(parties__organisation_id__in=org_ids,
@@ -130,6 +134,11 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
+        #: the worklist filters on state and the lists sort newest first (docs/workflow.md, "Werkvoorraad")
+        indexes = [
+            models.Index(fields=["state", "case_number"], name="dispute_state_number"),
+            models.Index(fields=["-submitted_at", "-created_at"], name="dispute_newest_first"),
+        ]
         verbose_name = _("geschil")
         verbose_name_plural = _("geschillen")
         permissions = [("view_all_disputes", "Kan alle geschillen zien")]
@@ -476,7 +485,14 @@ class Deadline(models.Model):
 
     class Meta:
         ordering = ["due", "pk"]
-        indexes = [models.Index(fields=["kind", "closed_at", "due"])]
+        indexes = [
+            models.Index(fields=["kind", "closed_at", "due"]),
+            # the worklist's due dates per case (next open deadline, open decision term): one probe per case
+            models.Index(fields=["dispute", "due"], condition=Q(closed_at__isnull=True), name="deadline_open_by_case"),
+            # the open decision terms soonest first (the urgent section), and joined per case for the sort
+            models.Index(fields=["due", "dispute"], condition=Q(closed_at__isnull=True, kind="decision"),
+                         name="deadline_open_decision"),
+        ]
         verbose_name = _("termijn")
         verbose_name_plural = _("termijnen")
 

@@ -17,6 +17,23 @@ class OrganisationKind(models.TextChoices):
 TENANT_KINDS = (OrganisationKind.HUURDERSORGANISATIE, OrganisationKind.BEWONERSCOMMISSIE)
 
 
+class Province(models.TextChoices):
+    """The twelve provinces, for the dashboard's filter on the gemeente's province (docs/workflow.md)."""
+
+    DRENTHE = "drenthe", _("Drenthe")
+    FLEVOLAND = "flevoland", _("Flevoland")
+    FRIESLAND = "friesland", _("Fryslân")
+    GELDERLAND = "gelderland", _("Gelderland")
+    GRONINGEN = "groningen", _("Groningen")
+    LIMBURG = "limburg", _("Limburg")
+    NOORD_BRABANT = "noord_brabant", _("Noord-Brabant")
+    NOORD_HOLLAND = "noord_holland", _("Noord-Holland")
+    OVERIJSSEL = "overijssel", _("Overijssel")
+    UTRECHT = "utrecht", _("Utrecht")
+    ZEELAND = "zeeland", _("Zeeland")
+    ZUID_HOLLAND = "zuid_holland", _("Zuid-Holland")
+
+
 class Organisation(models.Model):
     """A party organisation. Its members act for it; the organisation never comes from a form field."""
 
@@ -24,6 +41,8 @@ class Organisation(models.Model):
     kind = models.CharField(_("soort"), max_length=32, choices=OrganisationKind.choices)
     name = models.CharField(_("naam"), max_length=200, unique=True)
     email = models.EmailField(_("algemeen e-mailadres"), blank=True)
+    #: where the organisation sits; the dashboard filters the cases on the province of their gemeente
+    province = models.CharField(_("provincie"), max_length=16, choices=Province.choices, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations", verbose_name=_("leden")
     )

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from disputes import clock
+from disputes import clock, paging
 from disputes.models import COMMISSION_ROLES, DisputeKind, StaffRole
 from disputes.states import DisputeState
 
@@ -30,9 +30,9 @@ class WorklistView(StaffView):
         sort = request.GET.get("sort", worklist.DEFAULT_SORT)
         if sort.lstrip("-") not in worklist.SORTS:
             sort = worklist.DEFAULT_SORT
-        urgent, rows = worklist.worklist(
+        urgent, page = worklist.worklist(
             request.user, state=chosen.get("state", ""), kind=chosen.get("kind", ""),
-            gemeente=chosen.get("gemeente", ""), sort=sort,
+            gemeente=chosen.get("gemeente", ""), sort=sort, page=request.GET.get("pagina", 1),
         )
         base = {k: v for k, v in chosen.items() if v}
         columns = []
@@ -48,7 +48,10 @@ class WorklistView(StaffView):
                 "aria_sort": ("descending" if descending else "ascending") if active else "",
             })
         context = {
-            "filters": filters, "urgent": urgent, "rows": rows, "columns": columns, "sort": sort,
+            "filters": filters, "urgent": urgent, "urgent_more": page.urgent_more,
+            "urgent_limit": worklist.URGENT_LIMIT,
+            "rows": page.object_list, "page": page, "pager": paging.pager(page, {**base, "sort": sort}),
+            "columns": columns, "sort": sort,
             "hearings": worklist.hearings(request.user),
             "inbox_count": worklist.inbox_count(request.user), "today": clock.today(), "nav": "worklist",
         }
