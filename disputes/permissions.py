@@ -27,6 +27,13 @@ def is_staff_member(user) -> bool:
     return has_role(user, *StaffRole.values)
 
 
+def can_view_dashboard(user) -> bool:
+    """The dashboard's figures over all cases (/werk/overzicht/): the secretariat and the ministry's officials;
+    the commission advises per case and sees no figures across them."""
+    return bool(user.is_active and (user.is_superuser or has_role(user, StaffRole.SECRETARY,
+                                                                  StaffRole.MINISTER_OFFICIAL)))
+
+
 def active_party_ids(dispute: Dispute, role: str | None = None) -> set:
     """The organisations that act as ``role`` (or as any party) on the case: an applicant that withdrew its part
     of a joint request (``DisputeParty.withdrawn_at``) no longer does. It still sees the case as a former party

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.WorklistView.as_view(), name="worklist"),
     path("taken/", views.InboxView.as_view(), name="inbox"),
     path("commissie/", views.RosterView.as_view(), name="roster"),
+    path("overzicht/", views.DashboardView.as_view(), name="dashboard"),
     path("inlogbeveiliging/", security.SecurityView.as_view(), name="security"),
     path("geschillen/<uuid:pk>/", views.CaseView.as_view(), name="case"),
     path("geschillen/<uuid:pk>/taken/<int:task_pk>/", views.TaskView.as_view(), name="task"),

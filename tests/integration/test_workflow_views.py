@@ -589,6 +589,7 @@ ACCESS = {
     "inbox": {"case": False},
     "roster": {"case": False},
     "security": {"case": False},  # the secretariat only; other staff 403 (test_two_factor, test_login)
+    "dashboard": {"case": False},  # the secretariat and the ministry; the commission 403 (test_dashboard)
     "case": {"case": True},
     "task": {"case": True, "task": True},
     "task-assign": {"case": True, "task": True, "post_only": True},

@@ -10,18 +10,21 @@ clear message on the page. Never a 500 for something the user did.
 - ``lists``: the worklist, the inbox and queue, the commission's roster;
 - ``case``: the case page and its generated letters;
 - ``task``: a task's page and taking, assigning or releasing a task;
-- ``case_actions``: an action on the case outside a task (the table is ``workflow.actions``).
+- ``case_actions``: an action on the case outside a task (the table is ``workflow.actions``);
+- ``dashboard``: the figures for the secretariat and the ministry, as charts, tables and CSV.
 """
 
 from .base import StaffView, render_error
 from .case import CaseView, LetterView
 from .case_actions import CaseActionView
+from .dashboard import DashboardView
 from .lists import InboxView, RosterView, WorklistView
 from .task import TaskAssignView, TaskView
 
 __all__ = [
     "CaseActionView",
     "CaseView",
+    "DashboardView",
     "InboxView",
     "LetterView",
     "RosterView",
