@@ -39,7 +39,7 @@ def _eager_celery_and_private_storage(settings, tmp_path, monkeypatch):
     clock.set_now(None)
     # a request in English (LocaleMiddleware activates the language for the thread) must not make the next
     # test run in English
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.deactivate()
 
 
 @pytest.fixture

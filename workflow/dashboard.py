@@ -246,11 +246,11 @@ def within_term(qs) -> Figure:
     # each use of ``due`` runs its subquery again (the databases inline it): two uses, the rest by subtraction; a
     # comparison with a missing due date is NULL, so counted in neither
     result = decided.aggregate(
-        decided=Count("pk"),
+        all_decided=Count("pk"),
         within=Count("pk", filter=Q(decided_on__lte=F("due"))),
         late=Count("pk", filter=Q(decided_on__gt=F("due"))),
     )
-    result["no_term"] = result["decided"] - result["within"] - result["late"]
+    result["no_term"] = result["all_decided"] - result["within"] - result["late"]
     measured = result["within"] + result["late"]
     share = round(100 * result["within"] / measured, 1) if measured else None
     figure = Figure(
