@@ -3,6 +3,7 @@ the applicant sends them in one go, each under its own type; and a party adds do
 step, into that step's bundle, with the secretariat and the other parties told by e-mail."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from disputes import services, tasks
@@ -52,7 +53,7 @@ def test_the_staff_form_asks_for_several_documents_and_the_request_keeps_them(cl
 
 def test_an_unknown_document_type_is_refused(world):
     case = case_in_state(world, "admissibility_review")
-    with pytest.raises(Exception, match="Onbekende documentsoort"):
+    with pytest.raises(ValidationError, match="Onbekende documentsoort"):
         services.dispute_request_remedy(dispute=case, actor=world.secretary, reason="x", requested=["paspoort"])
     assert fresh(case).state == "admissibility_review"
 
