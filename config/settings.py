@@ -205,6 +205,12 @@ PDF_MAX_DECODED_BYTES = int(os.environ.get("PDF_MAX_DECODED_BYTES", str(1024 * 1
 PDF_MAX_OBJECTS = int(os.environ.get("PDF_MAX_OBJECTS", "250000"))
 PDF_CHECK_SECONDS = float(os.environ.get("PDF_CHECK_SECONDS", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Staff search (disputes/search.py, docs/search.md): the worker reads each document's text once, up to these bounds
+# (characters a document and a page keep, seconds one document may take); a query keeps its first characters.
+SEARCH_MAX_DOCUMENT_CHARACTERS = int(os.environ.get("SEARCH_MAX_DOCUMENT_CHARACTERS", "1000000"))
+SEARCH_MAX_PAGE_CHARACTERS = int(os.environ.get("SEARCH_MAX_PAGE_CHARACTERS", "20000"))
+SEARCH_EXTRACT_SECONDS = float(os.environ.get("SEARCH_EXTRACT_SECONDS", "60"))
+SEARCH_MAX_QUERY_LENGTH = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import clock, permissions
+from . import clock, permissions, search
 from .atw import format_date_nl
 from .models import DisputeEvent, DocumentType, Notification
 from .states import TRANSITIONS
@@ -47,6 +47,18 @@ def recipients_for(event: DisputeEvent) -> list[str]:
     else:
         return []
     return sorted(set(users.values_list("email", flat=True)))
+
+
+#: reading a case's new documents may take a while (SEARCH_EXTRACT_SECONDS each); what was read before a limit
+#: stopped the task is kept, and the case's next event picks up the rest
+INDEX_SOFT_TIME_LIMIT = 10 * 60
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=INDEX_SOFT_TIME_LIMIT,
+             time_limit=INDEX_SOFT_TIME_LIMIT + 60)
+def index_case(*, dispute_id: str) -> int:
+    """Staff search: read the text of the case's new documents and rewrite its search entry (disputes/search.py)."""
+    return search.index_case(dispute_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -8,6 +8,7 @@ app_name = "workflow"
 urlpatterns = [
     path("", views.WorklistView.as_view(), name="worklist"),
     path("taken/", views.InboxView.as_view(), name="inbox"),
+    path("zoeken/", views.SearchView.as_view(), name="search"),
     path("commissie/", views.RosterView.as_view(), name="roster"),
     path("overzicht/", views.DashboardView.as_view(), name="dashboard"),
     path("inlogbeveiliging/", security.SecurityView.as_view(), name="security"),

@@ -38,8 +38,10 @@ from .party import (
     Province,
     StaffRole,
 )
+from .search import DocumentPageText, DocumentText, SearchEntry, TextOutcome
 
 __all__ = [
+    "DocumentPageText", "DocumentText", "SearchEntry", "TextOutcome",
     "AccessAction", "AccessLogEntry", "AccessResult",
     "CaseSeat", "CaseSeatRole",
     "OutboxMessage",

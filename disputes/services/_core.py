@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from .. import clock, permissions, signals
+from .. import clock, outbox, permissions, signals
 from ..errors import Conflict, GuardFailed, OperationNotAllowed
 from ..guards import GUARD_PROBLEMS
 from ..models import Confidentiality, Dispute, DisputeEvent
@@ -102,6 +102,8 @@ def record(
         visibility=visibility,
     )
     signals.event_recorded.send(sender=DisputeEvent, dispute=dispute, event=event)
+    if dispute.state != DisputeState.DRAFT:  # staff search does not see drafts (disputes/search.py)
+        outbox.enqueue("disputes.tasks.index_case", dispute_id=str(dispute.pk))
     return event
 
 
@@ -192,6 +194,4 @@ def fire(
 
 def on_commit_notify(event: DisputeEvent) -> None:
     """Tell the parties about an event once the transaction has committed (through the outbox)."""
-    from .. import outbox
-
     outbox.enqueue("disputes.tasks.notify_event", event_id=event.pk)

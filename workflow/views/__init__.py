@@ -11,6 +11,7 @@ clear message on the page. Never a 500 for something the user did.
 - ``case``: the case page and its generated letters;
 - ``task``: a task's page and taking, assigning or releasing a task;
 - ``case_actions``: an action on the case outside a task (the table is ``workflow.actions``);
+- ``search``: staff search over cases and documents (``disputes.search``);
 - ``dashboard``: the figures for the secretariat and the ministry, as charts, tables and CSV.
 """
 
@@ -19,6 +20,7 @@ from .case import CaseView, LetterView
 from .case_actions import CaseActionView
 from .dashboard import DashboardView
 from .lists import InboxView, RosterView, WorklistView
+from .search import SearchView
 from .task import TaskAssignView, TaskView
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "InboxView",
     "LetterView",
     "RosterView",
+    "SearchView",
     "StaffView",
     "TaskAssignView",
     "TaskView",

@@ -13,7 +13,8 @@ What it makes, in batches of ``--batch`` rows with ``bulk_create``:
   three points, the deadlines an open case has open (the decision term, and the remedy, response or information
   term of its state; a recently decided case its objection term), closed decision deadlines for the decided
   ones, and a few audit events (drafted, submit, the transition to its state; a planned hearing for a case in
-  ``hearing_scheduled``).
+  ``hearing_scheduled``);
+- then the search entries of the new cases (``disputes.search.index_missing``), so staff search finds them.
 
 Case numbers come from the same per-year counter the filing service uses (``CaseNumberCounter``,
 ``<CASE_NUMBER_PREFIX>-<year>-<nnnn>``): the command takes a block of numbers per year and moves the counter
@@ -38,7 +39,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from disputes import clock
+from disputes import clock, search
 from disputes.models import (
     Admissibility,
     CaseNumberCounter,
@@ -137,8 +138,10 @@ class Command(BaseCommand):
             made += size
             if options["verbosity"] >= 2:
                 self.stdout.write(f"  {made}/{count} geschillen ({time.monotonic() - started:.1f} s)")
+        indexed, _documents = search.index_missing()  # staff search finds them (docs/search.md)
         seconds = time.monotonic() - started
-        self.stdout.write(f"{made} geschillen gemaakt bij {generator.municipality_count} gemeenten in {seconds:.1f} s.")
+        self.stdout.write(f"{made} geschillen gemaakt (en {indexed} in de zoekindex) bij "
+                          f"{generator.municipality_count} gemeenten in {seconds:.1f} s.")
 
 
 class Generator:
