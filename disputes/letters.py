@@ -110,8 +110,8 @@ def notice_addresses(organisation, capacity: str) -> list[str]:
     """The e-mail addresses a letter to ``organisation`` goes to: a party's members and its general address;
     the college van B&W at the gemeente's general address (``Organisation.email``), or, when it has none, the
     gemeente's members. Empty: the organisation cannot be reached."""
-    members = sorted({m.user.email for m in organisation.memberships.select_related("user")
-                      if m.user.is_active and m.user.email})
+    members = sorted({m.user.email for m in organisation.memberships.filter(ended_at__isnull=True)
+                      .select_related("user") if m.user.is_active and m.user.email})
     general = [organisation.email] if organisation.email else []
     if capacity == "municipality":
         return general or members

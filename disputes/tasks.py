@@ -39,11 +39,12 @@ def recipients_for(event: DisputeEvent) -> list[str]:
         return sorted({u.email for u in users})
     if isinstance(audience, dict) and audience:
         users = users.filter(
-            Q(memberships__organisation_id__in=audience.get("organisations", []))
+            Q(memberships__organisation_id__in=audience.get("organisations", []), memberships__ended_at__isnull=True)
             | Q(groups__name__in=audience.get("roles", []))
         )
     elif event.visibility == "parties" and event.kind in NOTIFY_KINDS:
-        users = users.filter(memberships__organisation_id__in=event.dispute.organisation_ids())
+        users = users.filter(memberships__organisation_id__in=event.dispute.organisation_ids(),
+                             memberships__ended_at__isnull=True)
     else:
         return []
     return sorted(set(users.values_list("email", flat=True)))

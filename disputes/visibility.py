@@ -17,9 +17,11 @@ def roles(user) -> set[str]:
 
 
 def organisation_ids(user) -> set:
-    """The ids of the organisations the user is a member of; cached on the user object for the request."""
+    """The ids of the organisations the user is an active member of (an ended membership gives nothing); cached on
+    the user object for the request."""
     if user is None or not user.is_authenticated:
         return set()
     if not hasattr(user, "_dispute_org_ids"):
-        user._dispute_org_ids = set(user.memberships.values_list("organisation_id", flat=True))
+        user._dispute_org_ids = set(
+            user.memberships.filter(ended_at__isnull=True).values_list("organisation_id", flat=True))
     return user._dispute_org_ids

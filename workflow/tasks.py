@@ -114,7 +114,8 @@ def send_hearing_invitations(*, event_id: int) -> int:
     addresses = sorted(
         set(
             get_user_model()
-            .objects.filter(is_active=True, memberships__organisation_id__in=dispute.organisation_ids())
+            .objects.filter(is_active=True, memberships__organisation_id__in=dispute.organisation_ids(),
+                            memberships__ended_at__isnull=True)
             .exclude(email="")
             .values_list("email", flat=True)
         )

@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from disputes.access_log import client_ip
 from disputes.errors import ImmutableRecord
-from disputes.models import Membership, Organisation
+from disputes.models import Invitation, Membership, Organisation, Representation
 
 IMMUTABLE_MESSAGE = _("De geschiedenis van toegang kan niet worden gewijzigd.")
 VIA_MAX_LENGTH = 300
@@ -134,4 +134,14 @@ simple_history.register(
     excluded_fields=["password", "last_login"],  # no password hash in a table nobody can clean up
     verbose_name=_("versie van een gebruiker"),
     verbose_name_plural=_("geschiedenis van gebruikers en rollen"),
+)
+simple_history.register(
+    Invitation, app=APP, records_class=AccessHistory,
+    verbose_name=_("versie van een uitnodiging"),
+    verbose_name_plural=_("geschiedenis van uitnodigingen"),
+)
+simple_history.register(
+    Representation, app=APP, records_class=AccessHistory,
+    verbose_name=_("versie van een machtiging"),
+    verbose_name_plural=_("geschiedenis van gemachtigden"),
 )

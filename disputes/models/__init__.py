@@ -1,4 +1,5 @@
 from .access import AccessAction, AccessLogEntry, AccessResult
+from .accounts import Invitation, InvitationKind, Representation, RepresentationStatus
 from .agreement import EffortEntry, EffortKind, LocalAgreement
 from .commission import CaseSeat, CaseSeatRole
 from .dispute import (
@@ -41,6 +42,7 @@ from .party import (
 from .search import DocumentPageText, DocumentText, SearchEntry, TextOutcome
 
 __all__ = [
+    "Invitation", "InvitationKind", "Representation", "RepresentationStatus",
     "DocumentPageText", "DocumentText", "SearchEntry", "TextOutcome",
     "AccessAction", "AccessLogEntry", "AccessResult",
     "CaseSeat", "CaseSeatRole",

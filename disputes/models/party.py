@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,15 +41,26 @@ class Organisation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("soort"), max_length=32, choices=OrganisationKind.choices)
     name = models.CharField(_("naam"), max_length=200, unique=True)
+    #: the general address for notices: invitations for an organisation without an active member go here
     email = models.EmailField(_("algemeen e-mailadres"), blank=True)
     #: where the organisation sits; the dashboard filters the cases on the province of their gemeente
     province = models.CharField(_("provincie"), max_length=16, choices=Province.choices, blank=True)
+    #: the KvK number (8 digits) by which an eHerkenning log-in (OpenID Connect) finds the organisation
+    kvk_number = models.CharField(
+        _("KvK-nummer"), max_length=8, blank=True,
+        validators=[RegexValidator(r"^[0-9]{8}$", _("Een KvK-nummer bestaat uit 8 cijfers."))],
+    )
+    postal_address = models.TextField(_("postadres"), blank=True, max_length=500)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations", verbose_name=_("leden")
     )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kvk_number"], condition=~models.Q(kvk_number=""),
+                                    name="unique_kvk_number"),
+        ]
         verbose_name = _("partijorganisatie")
         verbose_name_plural = _("partijorganisaties")
 
@@ -62,6 +74,8 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     since = models.DateField(_("sinds"), auto_now_add=True)
+    #: a membership is ended, never deleted: the history keeps who acted for whom
+    ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership")]
