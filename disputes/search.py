@@ -27,8 +27,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Case, F, FloatField, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -50,6 +50,9 @@ CONFIG = "dutch"
 BODY_LIMIT = 100_000
 #: results a page
 PER_PAGE = 20
+#: results a search counts and pages through: a word found in most cases is counted up to here ("meer dan 1.000"),
+#: and the pages go as far; the best are first
+MAX_RESULTS = 1000
 #: document pages shown under a result
 HITS_PER_CASE = 3
 #: words of a query the SQLite fallback looks for (each one more LIKE over the text)
@@ -115,12 +118,13 @@ def index_cases(ids) -> int:
     entries = []
     for dispute in disputes:
         heading, names, body = case_words(dispute)
-        entries.append(SearchEntry(dispute=dispute, heading=heading, names=names, body=body, indexed_at=now))
+        entries.append(SearchEntry(dispute=dispute, heading=heading, names=names, body=body,
+                                   submitted_at=dispute.submitted_at, indexed_at=now))
     if not entries:
         return 0
     with transaction.atomic():
         SearchEntry.objects.bulk_create(entries, update_conflicts=True, unique_fields=["dispute"],
-                                        update_fields=["heading", "names", "body", "indexed_at"])
+                                        update_fields=["heading", "names", "body", "submitted_at", "indexed_at"])
         if is_postgres():
             SearchEntry.objects.filter(pk__in=[e.dispute_id for e in entries]).update(vector=_vector(*ENTRY_VECTOR))
     return len(entries)
@@ -294,6 +298,16 @@ def _visible_pages(user):
     ).exclude(document__bundle__step=Step.DOSSIER)
 
 
+class _Keys:
+    """The first column of a sorted query, for the paginator (which slices and counts it; the count is set)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __getitem__(self, window):
+        return [row[0] for row in self.rows[window]]
+
+
 class Search:
     """One query for one user: ``page(n)`` gives a ``Page`` of ``Result``."""
 
@@ -304,13 +318,13 @@ class Search:
         self.terms = _terms(self.q)
 
     # which cases and pages match
-    def _entry_match(self) -> Q:
+    def _words_match(self) -> Q:
+        """The entries whose words match (on ``SearchEntry``)."""
         if self.postgres:
-            return Q(pk__in=SearchEntry.objects.filter(vector=self.query).values("dispute_id"))
+            return Q(vector=self.query)
         match = Q()
         for term in self.terms:
-            match &= (Q(search_entry__heading__icontains=term) | Q(search_entry__names__icontains=term)
-                      | Q(search_entry__body__icontains=term))
+            match &= Q(heading__icontains=term) | Q(names__icontains=term) | Q(body__icontains=term)
         return match
 
     def _pages(self):
@@ -321,25 +335,40 @@ class Search:
             pages = pages.filter(text__icontains=term)
         return pages
 
-    def cases(self):
-        """The matching cases the user may see, best first (a queryset)."""
-        if not self.terms:
-            return Dispute.objects.none()
-        matches = Dispute.objects.visible_to(self.user).filter(
-            self._entry_match() | Q(pk__in=self._pages().values("document__dispute_id"))
-            | Q(case_number=self.q.upper()))
+    def _found(self):
+        """The search entries of the matching cases the user may see, in two parts: those whose words match (the
+        case number among them; on PostgreSQL through the GIN index), and those found only by a page of a document
+        the user may read. Driven from the entries (one per case that is not a draft), each part a plain query."""
+        visible = Dispute.objects.visible_to(self.user)
+        words = SearchEntry.objects.filter(self._words_match(), dispute__in=visible)
+        documents = (SearchEntry.objects.filter(dispute_id__in=self._pages().values("document__dispute_id"),
+                                                dispute__in=visible).exclude(self._words_match()))
+        return words, documents
+
+    def count(self) -> tuple[int, bool]:
+        """(how many, of at most ``MAX_RESULTS``; whether there were more): counts that stop at the cap, so a
+        word in every case costs no more than one in a thousand."""
+        words, documents = self._found()
+        found = words.values("pk")[:MAX_RESULTS + 1].count() + documents.values("pk")[:MAX_RESULTS + 1].count()
+        return min(found, MAX_RESULTS), found > MAX_RESULTS
+
+    def ranked_ids(self):
+        """The matching cases' keys, best first: the rank of the case's words (its number and title weigh most),
+        then newest; the cases found only by a document after them, newest first."""
         if self.postgres:
-            rank = Coalesce(SearchRank(F("search_entry__vector"), self.query), Value(0.0), output_field=FloatField())
+            rank = SearchRank(F("vector"), self.query)
         else:
             first = self.terms[0]
-            rank = Case(When(search_entry__heading__icontains=first, then=Value(3)),
-                        When(search_entry__names__icontains=first, then=Value(2)),
-                        When(search_entry__body__icontains=first, then=Value(1)),
-                        default=Value(0), output_field=IntegerField())
-        exact = Case(When(case_number=self.q.upper(), then=Value(1)), default=Value(0), output_field=IntegerField())
-        return (matches.annotate(rank=rank, exact=exact)
-                .select_related("agreement__municipality")
-                .order_by("-exact", "-rank", F("submitted_at").desc(nulls_last=True), "pk"))
+            rank = Case(When(heading__icontains=first, then=Value(3.0)),
+                        When(names__icontains=first, then=Value(2.0)),
+                        When(body__icontains=first, then=Value(1.0)),
+                        default=Value(0.0), output_field=FloatField())
+        words, documents = self._found()
+        words = words.annotate(score=rank).values_list("dispute_id", "score", "submitted_at")
+        documents = documents.annotate(score=Value(-1.0, output_field=FloatField())).values_list(
+            "dispute_id", "score", "submitted_at")
+        return _Keys(words.union(documents, all=True).order_by(
+            F("score").desc(), F("submitted_at").desc(nulls_last=True), "dispute_id"))
 
     # what a result shows
     def _case_snippets(self, ids) -> dict:
@@ -377,10 +406,13 @@ class Search:
 
     def page(self, number=1, per_page: int = PER_PAGE) -> Page:
         """One page of results; ``page.object_list`` holds ``Result``s. The same queries for any number of cases."""
-        paginator = Paginator(self.cases(), per_page)
+        paginator = Paginator(self.ranked_ids(), per_page)
+        paginator.count, more = self.count() if self.terms else (0, False)
         result = paginator.get_page(number)
-        disputes = list(result.object_list)
-        ids = [d.pk for d in disputes]
+        ids = list(result.object_list)
+        cases = Dispute.objects.filter(pk__in=ids).select_related("agreement__municipality").in_bulk()
+        disputes = [cases[pk] for pk in ids if pk in cases]
+        result.more = more
         snippets = self._case_snippets(ids) if ids else {}
         hits = self._hits(ids) if ids else {}
         result.object_list = [Result(dispute=d, snippet=snippets.get(d.pk, SafeString("")), hits=hits.get(d.pk, []))

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
-    Count,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -245,17 +245,19 @@ class SplitOrder:
     through the partial indexes on open deadlines, the others through the case-number index), where one query
     sorting every case on a subquery or a join read them all (80-250 ms at 100,000 cases, docs/load.md)."""
 
-    def __init__(self, with_due, without, *, having: Q, everything, descending: bool):
+    def __init__(self, with_due, without, *, having, everything, descending: bool):
         self.having, self.everything, self.descending = having, everything, descending
         self.parts = [without, with_due] if descending else [with_due, without]
         self._counts = None
 
     def counts(self) -> list[int]:
-        """The size of each part, in one query: all cases, and those with a due date (no anti-join)."""
+        """The size of each part: all cases, and those with a due date (``having``, unsorted), each counted on
+        its own, so that the database answers the second with a semi-join it chooses for the size of the filtered
+        list (index probes for a state's few thousand cases, one hash of the open deadlines for all of them); a
+        ``COUNT(...) FILTER (WHERE id IN (...))`` read every open deadline for a filtered list too."""
         if self._counts is None:
-            sizes = self.everything.aggregate(total=Count("pk"), having=Count("pk", filter=self.having))
-            having, rest = sizes["having"], sizes["total"] - sizes["having"]
-            self._counts = [rest, having] if self.descending else [having, rest]
+            total, having = self.everything.count(), self.having.count()
+            self._counts = [total - having, having] if self.descending else [having, total - having]
         return self._counts
 
     def count(self) -> int:
@@ -287,19 +289,26 @@ def ordered_keys(user, *, state: str = "", kind: str = "", gemeente: str = "", s
     if key not in ("termijn", "beslistermijn"):
         return ordered_cases(user, state=state, kind=kind, gemeente=gemeente, sort=sort).values_list("pk", flat=True)
     disputes = filtered_cases(user, state=state, kind=kind, gemeente=gemeente)
+    # EXISTS, not IN: the database turns it into a semi-join and chooses index probes of ``deadline_open_by_case``
+    # for the few thousand cases of a state, a hash of the open deadlines for all of them; a COUNT with a FILTER
+    # (WHERE id IN ...) read every open deadline for any filter (EXPLAIN ANALYZE at 100,000 cases, docs/load.md)
+    open_deadline = Deadline.objects.filter(dispute=OuterRef("pk"), closed_at__isnull=True)
     open_deadlines = Deadline.objects.filter(closed_at__isnull=True)
     if key == "beslistermijn":
+        open_deadline = open_deadline.filter(kind=DeadlineKind.DECISION)
         open_deadlines = open_deadlines.filter(kind=DeadlineKind.DECISION)
         with_due = _with_decision_due(disputes).filter(decision_due__isnull=False)
         due = F("decision_due")
     else:
-        with_due = disputes.filter(pk__in=open_deadlines.values("dispute_id")).annotate(next_due=_open_due())
+        with_due = disputes.filter(Exists(open_deadline)).annotate(next_due=_open_due())
         due = F("next_due")
+    having = disputes.filter(Exists(open_deadline))
     with_due = with_due.order_by(due.desc() if descending else due.asc(), "case_number")
+    # NOT IN, a hashed subplan, rather than NOT EXISTS: an anti-join planned without statistics (a fresh load
+    # before autovacuum analysed it) became a nested loop over every open deadline for each case
     without = disputes.exclude(pk__in=open_deadlines.values("dispute_id")).order_by("case_number")
     return SplitOrder(with_due.values_list("pk", flat=True), without.values_list("pk", flat=True),
-                      having=Q(pk__in=open_deadlines.values("dispute_id")), everything=disputes,
-                      descending=descending)
+                      having=having, everything=disputes, descending=descending)
 
 
 def urgent_cases(user, today: date) -> tuple[list[Dispute], bool]:

@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
                 ('names', models.TextField(blank=True)),
                 ('body', models.TextField(blank=True)),
                 ('vector', django.contrib.postgres.search.SearchVectorField(null=True)),
+                ('submitted_at', models.DateTimeField(null=True)),
                 ('indexed_at', models.DateTimeField()),
             ],
             options={

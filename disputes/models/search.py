@@ -27,6 +27,8 @@ class SearchEntry(models.Model):
     #: the points, the parties' positions, the reasons and the effort log (weight C), bounded
     body = models.TextField(blank=True)
     vector = SearchVectorField(null=True)
+    #: the case's filing moment: results of the same rank, newest first, without joining the cases to sort
+    submitted_at = models.DateTimeField(null=True)
     indexed_at = models.DateTimeField()
 
     class Meta:

@@ -4,6 +4,7 @@ aggregates in the database)."""
 
 import os
 import time
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -53,3 +54,33 @@ def _timed(client) -> float:
     start = time.perf_counter()
     assert client.get(URL).status_code == 200
     return (time.perf_counter() - start) * 1000
+
+
+@pytest.mark.django_db
+def test_within_the_term_reads_the_latest_decision_deadline_of_each_case(world):
+    """``within_term`` finds each case's last decision deadline with an anti-join (no subquery per case): the latest
+    stored wins (by created_at, then by id), as ``selectors.late_decision`` rules, whatever earlier ones said."""
+    from disputes import selectors
+    from disputes.models import Deadline, DeadlineKind
+    from tests.factories import case_in_state
+
+    case = case_in_state(world, "decided")
+    decided_on = selectors.late_decision(case, due=date(2000, 1, 1)).decided_on
+    first = Deadline.objects.get(dispute=case, kind=DeadlineKind.DECISION)
+    Deadline.objects.filter(pk=first.pk).update(due=decided_on)  # on time by the first one
+
+    def counted():
+        result = dashboard.figure(world.secretary, dashboard.Filters(), "termijn")
+        return {str(row[0]): row[1] for row in result.rows}
+
+    assert counted() == {"Binnen de termijn": 1, "Te laat": 0, "Zonder beslistermijn": 0}
+    later = Deadline.objects.create(  # a later decision deadline, stored afterwards: late by it
+        dispute=case, kind=DeadlineKind.DECISION, starts_on=first.starts_on, nominal_end=first.nominal_end,
+        due=decided_on - timedelta(days=1), explanation={}, created_at=first.created_at + timedelta(seconds=1))
+    assert selectors.late_decision(case) is not None
+    assert counted() == {"Binnen de termijn": 0, "Te laat": 1, "Zonder beslistermijn": 0}
+    Deadline.objects.filter(pk=later.pk).update(created_at=first.created_at)  # the same moment: the higher id wins
+    assert selectors.late_decision(case) is not None
+    assert counted() == {"Binnen de termijn": 0, "Te laat": 1, "Zonder beslistermijn": 0}
+    Deadline.objects.filter(dispute=case).delete()
+    assert counted() == {"Binnen de termijn": 0, "Te laat": 0, "Zonder beslistermijn": 1}

@@ -29,6 +29,7 @@ from disputes.models import (
     Document,
     DossierExport,
     ExportStatus,
+    OutboxMessage,
     Step,
 )
 from disputes.services.documents import bundle_for
@@ -274,9 +275,15 @@ def test_the_management_command_writes_one_pdf_and_one_zip(case, tmp_path):
 
 # -- service and Celery task ----------------------------------------------------------------------
 def test_the_task_path_builds_stores_records_and_is_idempotent(case, world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    before = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with django_capture_on_commit_callbacks(execute=True):
         export = dossier_request_export(dispute=case, actor=world.secretary, audience="full")
-    assert len(callbacks) == 2  # the build; then, scheduled by the build, the e-mail to who asked
+    tasks = list(OutboxMessage.objects.filter(pk__gt=before).order_by("pk").values_list("task", flat=True))
+    # the build; then, scheduled by the build, the e-mail to who asked; and staff search's index after each of the
+    # two events (requested, exported)
+    assert [t for t in tasks if t != "disputes.tasks.index_case"] == [
+        "disputes.dossier.tasks.build_dossier_export", "disputes.tasks.notify_event"]
+    assert tasks.count("disputes.tasks.index_case") == 2
     export.refresh_from_db()
     assert export.status == ExportStatus.DONE and export.progress == 100 and export.pages > 0
     assert export.available and not Document.objects.filter(dispute=case, bundle__step=Step.DOSSIER).exists()
@@ -292,9 +299,11 @@ def test_the_task_path_builds_stores_records_and_is_idempotent(case, world, djan
     assert DisputeEvent.objects.get(dispute=case, kind="dossier_requested").visibility == "internal"
 
     # Asking again for the same case version returns the same export and schedules nothing.
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    before = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first()
+    with django_capture_on_commit_callbacks(execute=True):
         again = dossier_request_export(dispute=case, actor=world.official, audience="full")
-    assert again.pk == export.pk and callbacks == []
+    assert again.pk == export.pk
+    assert not OutboxMessage.objects.filter(pk__gt=before).exclude(task="disputes.tasks.index_case").exists()
     # A second delivery of the task for a finished export does nothing.
     from disputes.dossier.tasks import build_dossier_export
 

@@ -234,3 +234,14 @@ def test_on_postgresql_words_are_stemmed_and_ranked_title_first(client, world, c
     body = found(client, "nieuwbouwwoning")  # stemmed: "nieuwbouwwoningen" matches, and the title ranks first
     assert other.case_number in body
     assert body.index(other.case_number) < body.index(case.case_number) if case.case_number in body else True
+
+
+def test_a_word_in_very_many_cases_is_counted_up_to_the_cap(client, world, case, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    for _ in range(2):
+        search.index_case(case_in_state(world, S.EXCHANGE).pk)
+    client.force_login(world.secretary)
+    body = found(client, "Geschilpunt")
+    assert "Meer dan 2 zaken gevonden" in body
+    assert body.count('class="search-result"') == 2
+    assert "Volgende" not in body  # one page of two: the third is not reached

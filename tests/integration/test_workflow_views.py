@@ -587,9 +587,12 @@ def test_services_feed_the_flow_even_for_a_case_loaded_before_the_workflow_exist
 ACCESS = {
     "worklist": {"case": False},
     "inbox": {"case": False},
+    "archive": {"case": False},  # the ended cases (test_archive)
     "roster": {"case": False},
     "security": {"case": False},  # the secretariat only; other staff 403 (test_two_factor, test_login)
     "dashboard": {"case": False},  # the secretariat and the ministry; the commission 403 (test_dashboard)
+    "annual-report": {"case": False},  # as the dashboard (test_annual_report)
+    "search": {"case": False},  # every staff role; results pass the case pages' visibility (test_search)
     "case": {"case": True},
     "task": {"case": True, "task": True},
     "task-assign": {"case": True, "task": True, "post_only": True},

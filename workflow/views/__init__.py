@@ -8,22 +8,27 @@ clear message on the page. Never a 500 for something the user did.
 
 - ``base``: ``StaffView`` (staff only), the error page and the helpers the pages share;
 - ``lists``: the worklist, the inbox and queue, the commission's roster;
+- ``archive``: the ended cases, filtered and paginated (``workflow.archive``);
 - ``case``: the case page and its generated letters;
 - ``task``: a task's page and taking, assigning or releasing a task;
 - ``case_actions``: an action on the case outside a task (the table is ``workflow.actions``);
 - ``search``: staff search over cases and documents (``disputes.search``);
-- ``dashboard``: the figures for the secretariat and the ministry, as charts, tables and CSV.
+- ``dashboard``: the figures for the secretariat and the ministry, as charts, tables and CSV, and the year
+  report (PDF, CSV).
 """
 
+from .archive import ArchiveView
 from .base import StaffView, render_error
 from .case import CaseView, LetterView
 from .case_actions import CaseActionView
-from .dashboard import DashboardView
+from .dashboard import AnnualReportView, DashboardView
 from .lists import InboxView, RosterView, WorklistView
 from .search import SearchView
 from .task import TaskAssignView, TaskView
 
 __all__ = [
+    "AnnualReportView",
+    "ArchiveView",
     "CaseActionView",
     "CaseView",
     "DashboardView",

@@ -12,6 +12,7 @@ from disputes.errors import NotPermitted
 from disputes.letters import LETTERS, render_letter
 from disputes.models import StaffRole
 from disputes.services.proceedings import current_hearing, hearing_moment
+from disputes.states import CONCLUDED_STATES
 
 from .. import casefile, worklist
 from ..actions import CASE_ACTIONS, ROLE_LABELS
@@ -37,6 +38,10 @@ class CaseView(StaffView):
     def get(self, request, pk):
         dispute = permissions.get_dispute_for_user_or_404(request.user, pk=pk)
         tasks = worklist.open_tasks_of(dispute)
+        if request.GET.get("verloop") == "alle":  # the whole timeline, else its latest events and a link to the rest
+            events, earlier = casefile.timeline(request.user, dispute), False
+        else:
+            events, earlier = casefile.recent_timeline(request.user, dispute)
         context = {
             "dispute": dispute,
             "parties": dispute.parties.select_related("organisation"),
@@ -48,12 +53,17 @@ class CaseView(StaffView):
             "deadlines": dispute.deadlines.select_related("organisation").order_by("created_at", "pk"),
             "information": selectors.information_requests(dispute),
             "bundles": casefile.bundles(request.user, dispute),
-            "events": casefile.timeline(request.user, dispute),
+            "events": events,
+            "earlier_events": earlier,
             "effort_log": casefile.effort_log(dispute),
             "tasks": _task_links(request.user, dispute, tasks),
             "actions": [a for a in CASE_ACTIONS.values() if a.allowed(request.user, dispute)],
             "dossier_panel": casefile.dossier_panel(),
             "letters": letters_for(request.user),
+            # an ended case is in the archive and opens read-only: the actions above are only those the operations
+            # table still allows in its state (a bezwaar, a herstelbesluit, a document, a recusal)
+            "archived": dispute.state in CONCLUDED_STATES,
+            "concluded_at": dispute.decided_at or dispute.ended_at,
         }
         return render(request, "workflow/case.html", context)
 

@@ -1,5 +1,6 @@
 """The dashboard (``/werk/overzicht/``): the figures of ``workflow.dashboard`` as charts, tables and CSV, for the
-secretariat and the ministry's officials (docs/workflow.md, "Dashboard")."""
+secretariat and the ministry's officials (docs/workflow.md, "Dashboard"); and the year report built from them
+(``workflow.annual_report``) as a PDF or CSV download (``/werk/overzicht/jaarverslag/``)."""
 
 import csv
 import io
@@ -8,13 +9,14 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from disputes import permissions
 from disputes.models import DisputeKind, Province
 
-from .. import charts, dashboard
+from .. import annual_report, charts, dashboard
 from .base import StaffView, render_error
 
 
@@ -48,9 +50,10 @@ class DashboardView(StaffView):
         if not permissions.can_view_dashboard(request.user):
             return render_error(request, 403, _("Het overzicht is voor het secretariaat en de ambtenaren van het "
                                                 "ministerie."))
+        years = dashboard.year_choices()
         form = DashboardFilterForm(
             {k: v for k, v in request.GET.items() if k in ("jaar", "soort", "gemeente", "provincie")} or None,
-            years=dashboard.year_choices(), municipalities=dashboard.municipality_choices(),
+            years=years, municipalities=dashboard.municipality_choices(),
         )
         filters = form.filters()
         wanted = request.GET.get("csv")
@@ -66,8 +69,35 @@ class DashboardView(StaffView):
              "csv_query": _query({**query, "csv": f.key})}
             for f in figures
         ]
-        context = {"form": form, "figures": shown, "filtered": bool(query), "nav": "dashboard"}
+        context = {"form": form, "figures": shown, "filtered": bool(query), "nav": "dashboard",
+                   "report_year": filters.year, "report_years": years, "report_default": years[0]}
         return render(request, "workflow/dashboard.html", context)
+
+
+class AnnualReportView(StaffView):
+    """The year report (``workflow.annual_report``) as a download: ``?jaar=YEAR&formaat=pdf|csv``."""
+
+    FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+
+    def get(self, request):
+        if not permissions.can_view_dashboard(request.user):
+            return render_error(request, 403, _("Het jaarverslag is voor het secretariaat en de ambtenaren van het "
+                                                "ministerie."))
+        kind = request.GET.get("formaat", "pdf")
+        if kind not in self.FORMATS:
+            return render_error(request, 404, _("Het jaarverslag is er als PDF of als CSV."),
+                                back_url=reverse("workflow:dashboard"))
+        try:
+            year = annual_report.check_year(request.GET.get("jaar"))
+        except annual_report.BadYear as exc:
+            return render_error(request, 404, str(exc), back_url=reverse("workflow:dashboard"))
+        if kind == "pdf":
+            body = annual_report.pdf_bytes(request.user, year)
+        else:
+            body = annual_report.csv_bytes(request.user, year)
+        response = HttpResponse(body, content_type=self.FORMATS[kind])
+        response["Content-Disposition"] = f'attachment; filename="jaarverslag-{year}.{kind}"'
+        return response
 
 
 def _query(params: dict) -> str:
@@ -91,9 +121,4 @@ def csv_response(figure: dashboard.Figure, filters: dashboard.Filters) -> HttpRe
     return response
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
+_cell = dashboard.cell_text
