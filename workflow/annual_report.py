@@ -51,7 +51,7 @@ from reportlab.platypus import (
 )
 
 from disputes import clock
-from disputes.dossier.pages import BLUE, FONT, FONT_BOLD, GREY, INK, RULE, SHADE, S, esc, fit
+from disputes.dossier.pages import BLUE, FONT, FONT_BOLD, GREY, INK, RULE, SHADE, S, cover_band, esc, fit
 from disputes.models import Admissibility, DisputeKind, DisputePoint, Finding
 
 from . import dashboard
@@ -262,15 +262,7 @@ def _build(out, user, year: int) -> None:
         canvas.restoreState()
 
     def cover_page(canvas, doc_):
-        canvas.saveState()
-        canvas.setFillColor(BLUE)
-        canvas.rect(0, PAGE_H - 40 * mm, PAGE_W, 40 * mm, stroke=0, fill=1)
-        canvas.setFillColor(colors.white)
-        canvas.setFont(FONT_BOLD, 15)
-        canvas.drawString(MARGIN_X, PAGE_H - 20 * mm, AUTHOR)
-        canvas.setFont(FONT, 10)
-        canvas.drawString(MARGIN_X, PAGE_H - 27 * mm, _("Woningwet artikel 44 - bindende uitspraak van de Minister"))
-        canvas.restoreState()
+        cover_band(canvas, AUTHOR)
         body_page(canvas, doc_)
 
     cover_frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, PAGE_H - 58 * mm - doc.bottomMargin,

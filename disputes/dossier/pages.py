@@ -212,21 +212,26 @@ def new_doc(buf, content: DossierContent, *, cover: bool) -> BaseDocTemplate:
         canvas.restoreState()
 
     def cover_page(canvas, _doc):
-        canvas.saveState()
-        canvas.setFillColor(BLUE)
-        canvas.rect(0, PAGE_H - 40 * mm, PAGE_W, 40 * mm, stroke=0, fill=1)
-        canvas.setFillColor(colors.white)
-        canvas.setFont(FONT_BOLD, 15)
-        canvas.drawString(MARGIN_X, PAGE_H - 20 * mm, _("Geschilbeslechting prestatieafspraken"))
-        canvas.setFont(FONT, 10)
-        canvas.drawString(MARGIN_X, PAGE_H - 27 * mm, _("Woningwet artikel 44 - bindende uitspraak van de Minister"))
-        canvas.restoreState()
+        cover_band(canvas, _("Geschilbeslechting prestatieafspraken"))
 
     templates = [PageTemplate("body", [frame], onPage=body_page)]
     if cover:
         templates.insert(0, PageTemplate("cover", [cover_frame], onPage=cover_page))
     doc.addPageTemplates(templates)
     return doc
+
+
+def cover_band(canvas, title: str) -> None:
+    """The blue band at the top of a cover page: ``title`` over the legal basis (the dossier, the annual report)."""
+    canvas.saveState()
+    canvas.setFillColor(BLUE)
+    canvas.rect(0, PAGE_H - 40 * mm, PAGE_W, 40 * mm, stroke=0, fill=1)
+    canvas.setFillColor(colors.white)
+    canvas.setFont(FONT_BOLD, 15)
+    canvas.drawString(MARGIN_X, PAGE_H - 20 * mm, title)
+    canvas.setFont(FONT, 10)
+    canvas.drawString(MARGIN_X, PAGE_H - 27 * mm, _("Woningwet artikel 44 - bindende uitspraak van de Minister"))
+    canvas.restoreState()
 
 
 def _table(rows, widths, style=None) -> Table:
