@@ -24,7 +24,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml package.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@# axe-core for the browser tests' accessibility checks (left out locally when npm is missing; CI=true fails)
+	@# axe-core for the browser tests' accessibility checks and oidc-provider for the OpenID Connect tests (left out locally when npm is missing; CI=true fails)
 	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent; \
 	 elif [ "$${CI:-}" = true ]; then echo "npm not found: CI=true needs axe-core for the accessibility checks"; exit 1; \
 	 else echo "npm not found: the accessibility checks of the browser tests will be left out"; fi

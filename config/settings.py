@@ -147,6 +147,44 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 # Log-in brake (disputes/auth.py): this many failures per user name or address lock it for a while.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", str(15 * 60)))
+# Password reset for parties (disputes/password_reset.py, docs/accounts.md "Wachtwoord vergeten"): a link works this
+# many seconds; at most this many requests per e-mail address and per client address in the window, beyond that
+# the same page and no e-mail. Staff get no reset e-mail (they ask the secretariat).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 60 * 60)))
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "10"))
+PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW", str(60 * 60)))
+
+
+def _oidc_route(prefix: str, **options: str) -> dict | None:
+    """One OpenID Connect route from the environment (disputes/oidc.py, docs/accounts.md): None (off) without
+    ``<prefix>CLIENT_ID``; with it, the issuer, the secret and the four endpoints are required."""
+    def get(name: str, default: str = "") -> str:
+        return os.environ.get(prefix + name, "").strip() or default
+
+    if not get("CLIENT_ID"):
+        return None
+    required = ("ISSUER", "CLIENT_SECRET", "AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "USERINFO_ENDPOINT",
+                "JWKS_ENDPOINT")
+    missing = [prefix + name for name in required if not get(name)]
+    if missing:
+        raise ImproperlyConfigured(f"{prefix}CLIENT_ID is set: OpenID Connect then needs {', '.join(missing)} too")
+    route = {name.lower(): get(name) for name in ("CLIENT_ID", *required)}
+    route["sign_algo"] = get("SIGN_ALGO", "RS256")
+    route.update({key: get(key.upper(), default) for key, default in options.items()})
+    return route
+
+
+# Log-in through OpenID Connect (mozilla-django-oidc; disputes/oidc.py, docs/accounts.md), off unless configured:
+# OIDC_PARTY_* for parties through an eHerkenning broker (the organisation's KvK number in the claim KVK_CLAIM),
+# OIDC_STAFF_* for staff through the ministry's identity provider (CLAIM matched against MATCH, email or username).
+OIDC_ROUTES = {name: route for name, route in (
+    ("party", _oidc_route("OIDC_PARTY_", scopes="openid", kvk_claim="urn:etoegang:1.9:EntityConcernedID:KvKnr")),
+    ("staff", _oidc_route("OIDC_STAFF_", scopes="openid email", claim="email", match="email")),
+) if route is not None}
+if OIDC_ROUTES.get("staff", {}).get("match", "email") not in {"email", "username"}:
+    raise ImproperlyConfigured("OIDC_STAFF_MATCH is email or username")
+OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
 # The cache holds the log-in and upload brakes' counters, so every web process must share it (ADR 0014):
 # by default a table in the database (created by `migrate`, disputes/apps.py); DJANGO_CACHE_URL=redis://...
 # for Redis; locmem:// keeps it in each process's memory (one process only, e.g. a load test).
@@ -168,6 +206,8 @@ STAFF_TWO_FACTOR = env_bool("DJANGO_STAFF_TWO_FACTOR", not DEBUG)
 # The authenticator app is bound only through a set-up link from the secretariat, valid this long.
 TWO_FACTOR_ENROLMENT_HOURS = int(os.environ.get("TWO_FACTOR_ENROLMENT_HOURS", "72"))
 OTP_TOTP_ISSUER = "Geschilbeslechting prestatieafspraken"
+# An invitation into a party organisation (disputes/invitations.py, docs/accounts.md) works this many days.
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 # Upload brake (disputes/auth.py): at most this many upload requests per user in the window.
 UPLOAD_RATE_LIMIT = int(os.environ.get("UPLOAD_RATE_LIMIT", "120"))
 UPLOAD_RATE_WINDOW = int(os.environ.get("UPLOAD_RATE_WINDOW", str(10 * 60)))

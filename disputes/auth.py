@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import oidc
 from .access_log import client_ip as _client_ip
 from .access_log import record_access
 from .models import AccessAction, AccessResult
@@ -33,17 +34,17 @@ def normalise_username(typed) -> str:
     return UsernameField().to_python(typed).casefold()
 
 
-def _digest(text: str) -> str:
-    # a fixed-length key of safe characters for every cache backend, whatever was typed
+def digest(text: str) -> str:
+    """A fixed-length key of safe characters for every cache backend, whatever was typed."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
 def name_key(typed: str) -> str:
-    return f"login-fail:user:{_digest(normalise_username(typed))}"
+    return f"login-fail:user:{digest(normalise_username(typed))}"
 
 
 def address_key(address: str) -> str:
-    return f"login-fail:ip:{_digest(address.strip())}"
+    return f"login-fail:ip:{digest(address.strip())}"
 
 
 def _keys(request, username: str) -> list[str]:
@@ -87,13 +88,21 @@ def lift_lockout(*, actor=None, username: str = "", address: str = "", request=N
     return lifted
 
 
+def bump(key: str, timeout: int) -> int:
+    """Count one more against ``key`` (a new counter lives ``timeout`` seconds); returns the count now. Shared by
+    the log-in brake and the password-reset brake (disputes/password_reset.py)."""
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
 def register_failure(request, username: str) -> None:
     for key in _keys(request, username):
-        if not cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        bump(key, settings.LOGIN_LOCKOUT_SECONDS)
 
 
 class RateLimitedLoginView(auth_views.LoginView):
@@ -119,6 +128,7 @@ class RateLimitedLoginView(auth_views.LoginView):
         """The one error summary of every page (templates/_error_summary.html): what went wrong, linked to the
         user name field, never which of the two was wrong."""
         context = super().get_context_data(**kwargs)
+        context["oidc_routes"] = oidc.enabled_routes()  # the OpenID Connect buttons, only for configured routes
         form = context.get("form")
         if context.get("locked"):
             context["errors"] = [{"href": "#id_username", "text": context["lockout_message"]}]

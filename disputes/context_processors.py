@@ -17,13 +17,15 @@ def session_timeout(request) -> dict:
 def staff_member(request) -> dict:
     """Whether the header speaks to a member of staff (their start page is the worklist, not "Mijn geschillen"),
     and whether the staff menu links to the dashboard; worked out only when a template asks."""
-    from .permissions import can_view_dashboard, is_staff_member
+    from .permissions import can_manage_organisations, can_view_dashboard, is_staff_member
 
     user = getattr(request, "user", None)
     return {
         "is_staff_member": lambda: bool(user and user.is_authenticated and is_staff_member(user)),
         # the link to the dashboard in the staff menu
         "can_see_dashboard": lambda: bool(user and user.is_authenticated and can_view_dashboard(user)),
+        # the link to the party organisations (/werk/organisaties/): the secretariat
+        "can_manage_organisations": lambda: can_manage_organisations(user),
     }
 
 

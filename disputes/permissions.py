@@ -34,6 +34,13 @@ def can_view_dashboard(user) -> bool:
                                                                   StaffRole.MINISTER_OFFICIAL)))
 
 
+def can_manage_organisations(user) -> bool:
+    """Party organisations, their memberships and invitations (/werk/organisaties/, docs/accounts.md): the
+    secretariat (and superusers)."""
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and (user.is_superuser or has_role(user, StaffRole.SECRETARY)))
+
+
 def active_party_ids(dispute: Dispute, role: str | None = None) -> set:
     """The organisations that act as ``role`` (or as any party) on the case: an applicant that withdrew its part
     of a joint request (``DisputeParty.withdrawn_at``) no longer does. It still sees the case as a former party

@@ -164,6 +164,7 @@ def check_integrity() -> dict:
 
 # Tasks that live next to their subject; imported here so Celery's autodiscovery registers them.
 from . import enrolment as enrolment_tasks  # noqa: E402,F401 - send_enrolment_link
+from . import invitations as invitation_tasks  # noqa: E402,F401 - send_invitation
 from .dossier import tasks as dossier_tasks  # noqa: E402,F401
 
 

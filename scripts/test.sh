@@ -43,6 +43,7 @@ requirements() {
   echo "chromium (Debian package; the browser tests)|command -v chromium"
   echo "GNU gettext (msgfmt, xgettext; the translation checks)|command -v msgfmt && command -v xgettext"
   echo "axe-core in node_modules (npm install; the accessibility checks)|test -f node_modules/axe-core/axe.min.js"
+  echo "node with oidc-provider in node_modules (npm install; the OpenID Connect tests)|command -v node && test -f node_modules/oidc-provider/package.json"
   echo "PostgreSQL on 127.0.0.1:${PG_PORT}|pg_isready -q -h 127.0.0.1 -p ${PG_PORT}"
   echo "Redis on 127.0.0.1:${REDIS_PORT}|port_open ${REDIS_PORT}"
   echo "RabbitMQ on 127.0.0.1:${RABBITMQ_PORT}|port_open ${RABBITMQ_PORT}"

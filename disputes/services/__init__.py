@@ -8,6 +8,15 @@ which lock the case and write their audit event like every service.
 """
 
 from ._core import CONFLICT_MESSAGE, lock, on_commit_notify, record, service
+from .accounts import (
+    InvitationClosed,
+    invitation_accept,
+    invitation_revoke,
+    invitation_send,
+    membership_end,
+    organisation_create,
+    organisation_update,
+)
 from .aftercare import dispute_correct_decision, dispute_record_objection
 from .commission import dispute_compose_commission, dispute_replace_seat
 from .decision import (
@@ -78,6 +87,8 @@ TRANSITION_SERVICES = {
 
 __all__ = [
     "CONFLICT_MESSAGE", "lock", "on_commit_notify", "record", "service",
+    "InvitationClosed", "invitation_accept", "invitation_revoke", "invitation_send", "membership_end",
+    "organisation_create", "organisation_update",
     "dispute_correct_decision", "dispute_record_objection", "dispute_invite_view", "dispute_join_party",
     "dispute_join_cases",
     "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_answer_information",

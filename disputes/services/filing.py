@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..rules import rule_set_on
 from ..states import OPEN_STATES, DisputeState
-from . import deadlines
+from . import accounts, deadlines
 from ._core import change, fire, lock, on_commit_notify, record, require_operation, service
 from .documents import store_all, store_generated_letter
 
@@ -187,6 +187,8 @@ def dispute_submit(*, dispute: Dispute, actor, expected_version: int | None = No
         deadlines.close(filing, note="te laat ingediend (A1)" if late else "tijdig ingediend")
     deadlines.set_term(dispute, DeadlineKind.DECISION, start=today, weeks=rules.decision_weeks)
     store_generated_letter(dispute, "ontvangstbevestiging", step=Step.REGISTRATION)
+    # a respondent nobody acts for yet is invited through its general e-mail address (docs/accounts.md)
+    accounts.invite_unrepresented_respondents(dispute)
     on_commit_notify(event)
     return dispute
 

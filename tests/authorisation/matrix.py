@@ -25,7 +25,12 @@ ACTORS = {
     "commission_member": "commission_member",
     "recused_member": "recused",  # a commission member who declared a conflict of interest
     "minister_official": "official",
+    # not logged in, holding the link of an open invitation into the respondent organisation (docs/accounts.md):
+    # on the invitation's own URL (``invitation-accept``) the invitee; everywhere else the same as ``anonymous``
+    "invitee": None,
 }
+#: an actor a row does not name answers like this one when the row names it (rather than as "*")
+SAME_AS = {"invitee": "anonymous"}
 OUTCOMES = {"allow", "login", "401", "403", "404", "405"}
 
 
@@ -88,7 +93,8 @@ class Row:
             if method in spec:
                 expected = dict(spec[method])
                 default = expected.pop("*", None)
-                table = {actor: str(expected.get(actor, default)) for actor in ACTORS}
+                table = {actor: str(expected.get(actor, expected.get(SAME_AS.get(actor), default)))
+                         for actor in ACTORS}
                 methods[method] = table
         allow = {"GET": ["200"]} | {m: [str(a) for a in answers] for m, answers in spec.get("allow", {}).items()}
         return cls(name=name, args=list(spec.get("args", [])), methods=methods, data=dict(spec.get("data", {})),

@@ -26,6 +26,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from disputes import clock, services
+from disputes.invitations import token_for as invitation_token
 from disputes.models import DossierExport, Organisation
 from disputes.services import dossier as dossier_services
 from tests.authorisation.matrix import ACTORS, OUTCOMES, Row, classify, load_matrix, url_names
@@ -167,6 +168,9 @@ def _make_objects(world) -> dict:
     task = DisputeProcess.objects.get(dispute=case).task_set.get(finished__isnull=True, flow_task=_node("plan_hearing"))
     task.owner = world.secretary
     task.save(update_fields=["owner"])
+    # an open invitation into the respondent organisation (docs/accounts.md); its link is the invitee's
+    invitation = services.invitation_send(actor=world.secretary, organisation=world.corporatie,
+                                          email="klerk@rijnhart.example", name="Klerk")
     for made in (case, draft, responding, remedying):
         made.refresh_from_db()
     return {
@@ -194,9 +198,14 @@ def _make_objects(world) -> dict:
         "export": export.pk,
         "download_kind": "pdf",
         "enrolment_token": "geen-geldige-link",
+        "reset_uid": "MQ",  # a password-reset link with a made-up token (disputes/password_reset.py)
+        "reset_token": "geen-geldige-link",
         "password": PASSWORD,
         "respondent_org": world.corporatie.pk,
         "gemeente_org": world.gemeente.pk,
+        "respondent_membership": world.corp_user.memberships.get(organisation=world.corporatie).pk,
+        "invitation": invitation.pk,
+        "invitation_token": invitation_token(invitation),
     }
 
 

@@ -598,6 +598,14 @@ ACCESS = {
     "task-assign": {"case": True, "task": True, "post_only": True},
     "case-action": {"case": True, "action": "document"},
     "letter": {"case": True, "kind": "ontvangstbevestiging"},
+    # the party organisations: the secretariat only; other staff 403 (test_organisations, test_invitations)
+    "organisations": {"case": False},
+    "organisation-new": {"case": False},
+    "organisation": {"case": False, "organisation": True},
+    "organisation-edit": {"case": False, "organisation": True},
+    "organisation-invite": {"case": False, "organisation": True},
+    "membership-end": {"case": False, "organisation": True, "membership": True},
+    "invitation-revoke": {"case": False, "organisation": True, "invitation": True, "post_only": True},
 }
 
 
@@ -609,9 +617,16 @@ def test_every_workflow_url_is_for_staff_only_and_hides_unknown_cases(client, wo
     assert {p.name for p in urls.urlpatterns} == set(ACCESS)
     dispute = case_in_state(world, "submitted")
     task = open_task(dispute, "register")
+    invitation = services.invitation_send(actor=world.secretary, organisation=world.corporatie, email="k@r.nl")
 
     def url(name, spec, pk):
         args = []
+        if spec.get("organisation"):
+            args.append(world.corporatie.pk)
+        if spec.get("membership"):
+            args.append(world.corp_user.memberships.get(organisation=world.corporatie).pk)
+        if spec.get("invitation"):
+            args.append(invitation.pk)
         if spec.get("case"):
             args.append(pk)
         if spec.get("task"):

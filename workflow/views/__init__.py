@@ -12,6 +12,7 @@ clear message on the page. Never a 500 for something the user did.
 - ``case``: the case page and its generated letters;
 - ``task``: a task's page and taking, assigning or releasing a task;
 - ``case_actions``: an action on the case outside a task (the table is ``workflow.actions``);
+- ``organisations``: the secretariat's party organisations, members and invitations (docs/accounts.md);
 - ``search``: staff search over cases and documents (``disputes.search``);
 - ``dashboard``: the figures for the secretariat and the ministry, as charts, tables and CSV, and the year
   report (PDF, CSV).
@@ -23,6 +24,14 @@ from .case import CaseView, LetterView
 from .case_actions import CaseActionView
 from .dashboard import AnnualReportView, DashboardView
 from .lists import InboxView, RosterView, WorklistView
+from .organisations import (
+    InvitationRevokeView,
+    MembershipEndView,
+    OrganisationFormView,
+    OrganisationInviteView,
+    OrganisationsView,
+    OrganisationView,
+)
 from .search import SearchView
 from .task import TaskAssignView, TaskView
 
@@ -33,6 +42,12 @@ __all__ = [
     "CaseView",
     "DashboardView",
     "InboxView",
+    "InvitationRevokeView",
+    "MembershipEndView",
+    "OrganisationFormView",
+    "OrganisationInviteView",
+    "OrganisationView",
+    "OrganisationsView",
     "LetterView",
     "RosterView",
     "SearchView",

@@ -14,7 +14,7 @@ from disputes.models import StaffRole
 from disputes.services.proceedings import current_hearing, hearing_moment
 from disputes.states import CONCLUDED_STATES
 
-from .. import casefile, worklist
+from .. import casefile, organisations, worklist
 from ..actions import CASE_ACTIONS, ROLE_LABELS
 from ..nodes import RoleTask
 from .base import StaffView, letters_for
@@ -42,9 +42,10 @@ class CaseView(StaffView):
             events, earlier = casefile.timeline(request.user, dispute), False
         else:
             events, earlier = casefile.recent_timeline(request.user, dispute)
+        parties = organisations.case_parties(dispute)  # with their active members (the "Uitnodigingen" too)
         context = {
             "dispute": dispute,
-            "parties": dispute.parties.select_related("organisation"),
+            "parties": parties,
             "signatories": casefile.settlement_signatories(dispute) if dispute.settlement_basis else [],
             "points": casefile.points(dispute),
             "commission_seats": casefile.commission_seats(dispute),
@@ -64,6 +65,8 @@ class CaseView(StaffView):
             # table still allows in its state (a bezwaar, a herstelbesluit, a document, a recusal)
             "archived": dispute.state in CONCLUDED_STATES,
             "concluded_at": dispute.decided_at or dispute.ended_at,
+            # per party organisation: active members and invitations (docs/accounts.md, "Uitnodigingen")
+            "party_invitations": organisations.case_invitations(dispute, parties),
         }
         return render(request, "workflow/case.html", context)
 
