@@ -43,6 +43,21 @@ def events_for(user, dispute: Dispute) -> QuerySet[DisputeEvent]:
     ).select_related("actor", "actor_organisation")
 
 
+#: a case page shows the latest this many events of its timeline, with a link to the whole of it: a case with 2,000
+#: events rendered them all, about 360 KB of a page of 520 KB (docs/load.md)
+TIMELINE_LATEST = 100
+
+
+def latest_events(events: QuerySet[DisputeEvent], whole: bool = False,
+                  latest: int = TIMELINE_LATEST) -> tuple[list[DisputeEvent], bool]:
+    """The case pages' timeline, oldest first: the latest ``latest`` of ``events`` and whether there are earlier
+    ones (one query of ``latest`` + 1, newest first, whatever the number), or with ``whole`` every one."""
+    if whole:
+        return list(events.order_by("at", "pk")), False
+    newest = list(events.order_by("-at", "-pk")[:latest + 1])
+    return newest[:latest][::-1], len(newest) > latest
+
+
 def without_draft_history(events: QuerySet[DisputeEvent], dispute: Dispute) -> QuerySet[DisputeEvent]:
     """``events`` without the draft's history, which stays with its applicants: nothing from before the
     submission (the concept, what was changed in it, documents added to it or taken out of it).

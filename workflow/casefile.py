@@ -64,21 +64,16 @@ REASONS = (
 )
 
 
-#: the staff case page shows the latest this many events of the timeline, with a link to the whole of it: a case
-#: with 2,000 events rendered them all, about 360 KB of the page's 520 KB (docs/load.md)
-TIMELINE_LATEST = 100
-
-
 def timeline(user, dispute) -> list:
     """Every event of the case the user may see, oldest first, described."""
     return _described(list(selectors.events_for(user, dispute)))
 
 
-def recent_timeline(user, dispute, latest: int = TIMELINE_LATEST) -> tuple[list, bool]:
-    """The latest ``latest`` events of the timeline, oldest first, and whether there are earlier ones: one query
-    (``latest`` + 1 events, newest first), whatever the number of events."""
-    newest = list(selectors.events_for(user, dispute).order_by("-at", "-pk")[:latest + 1])
-    return _described(newest[:latest][::-1]), len(newest) > latest
+def recent_timeline(user, dispute) -> tuple[list, bool]:
+    """The latest events of the timeline, oldest first, described, and whether there are earlier ones
+    (``selectors.latest_events``)."""
+    events, earlier = selectors.latest_events(selectors.events_for(user, dispute))
+    return _described(events), earlier
 
 
 def _described(events: list) -> list:

@@ -60,6 +60,8 @@ def case_context(request, dispute) -> dict:
     events = selectors.events_for(user, dispute)
     if role == RESPONDENT:
         events = selectors.without_draft_history(events, dispute)
+    # the latest events, with a link to the whole timeline (?verloop=alle), as on the staff case page
+    shown_events, earlier_events = selectors.latest_events(events, whole=request.GET.get("verloop") == "alle")
     remedy = review.remedy_request(dispute) if dispute.state == DisputeState.AWAITING_REMEDY else None
 
     points = list(dispute.points.prefetch_related("positions__organisation"))
@@ -102,7 +104,8 @@ def case_context(request, dispute) -> dict:
         "points": points,
         "deadlines": deadlines,
         "documents": documents,
-        "timeline": timeline.timeline(events, points),
+        "timeline": timeline.timeline(shown_events, points),
+        "earlier_events": earlier_events,
         "entries": list(common.effort_entries(dispute.agreement)),
         "actions": actions,
         "remedy_request": remedy,
