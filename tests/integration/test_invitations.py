@@ -257,6 +257,12 @@ def test_filing_invites_a_respondent_without_members_through_its_general_address
     assert "Geen actief lid en geen algemeen e-mailadres" in gemeente
     corporatie = section.split(f'id="uitnodigingen-{world.corporatie.pk}"')[1].split("</li>")[0]
     assert "Geen actief lid en geen algemeen e-mailadres" not in corporatie
+    # the invitees' addresses are the secretariat's business: the commission and the ministry do not see them
+    for other in (world.chair, world.official):
+        client.force_login(other)
+        page = client.get(f"/werk/geschillen/{draft.pk}/").content.decode()
+        assert 'id="invitations-title"' not in page and "info@rijnhart.example" not in page
+    client.force_login(world.secretary)
     # accepted, it shows as such; the clerk sees the case
     path = path_of(invitations.invitation_url(invitation))
     client.logout()

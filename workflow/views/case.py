@@ -66,7 +66,9 @@ class CaseView(StaffView):
             "archived": dispute.state in CONCLUDED_STATES,
             "concluded_at": dispute.decided_at or dispute.ended_at,
             # per party organisation: active members and invitations (docs/accounts.md, "Uitnodigingen")
-            "party_invitations": organisations.case_invitations(dispute, parties),
+            # (the secretariat's business: it names the invitees' addresses, which the commission does not need)
+            "party_invitations": (organisations.case_invitations(dispute, parties)
+                                  if permissions.can_manage_organisations(request.user) else []),
         }
         return render(request, "workflow/case.html", context)
 
