@@ -202,3 +202,15 @@ def test_the_worker_mails_each_party_account_of_the_address(client, world, djang
     assert sorted(m.to[0] for m in mail.outbox) == ["Anna@example.nl", "anna@example.nl"]
     assert {re.search(r"gebruikersnaam is: (\S+)", m.body).group(1) for m in mail.outbox} == {"anna", other.username}
 
+
+
+def test_a_too_short_password_is_refused_in_the_page_language():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    for language, expected in (("nl", "Dit wachtwoord is te kort. Het moet minstens 12 tekens bevatten."),
+                               ("en", "This password is too short. It must contain at least 12 characters.")):
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            validate_password("kort")
+        assert expected in refused.value.messages
