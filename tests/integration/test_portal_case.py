@@ -286,7 +286,7 @@ def test_the_dossier_panel_is_included_only_when_it_exists_and_the_case_is_decid
     decided = case_in_state(world, "decided")
     ongoing = case_in_state(world, "exchange")
     client.force_login(world.tenant)
-    request = type("R", (), {"user": world.tenant})()
+    request = type("R", (), {"user": world.tenant, "GET": {}})()
     panel = 'class="dossier-panel"'
     # The panel exists: a decided case shows it, a case still under way does not.
     assert case_views.dossier_panel_available() is True
