@@ -1,6 +1,8 @@
 """A party logs in with eHerkenning in a real browser, through a real OpenID Connect provider (tests/oidc_support.py)
 standing in for the broker: the log-in page's button, the provider's own sign-in page, and back to the product,
-which shows the organisation's cases. An unknown KvK number gets the clear page and no account.
+which shows the organisation's cases. An unknown KvK number gets the clear page and no account. A member of staff logs
+in through the ministry's identity provider (a second real provider) and reaches the worklist; someone the product
+does not know as staff is refused.
 """
 
 import pytest
@@ -74,3 +76,51 @@ def test_a_clerk_of_an_unknown_organisation_gets_the_clear_page(page, live_serve
     assert get_user_model().objects.count() == users
     page.get_by_role("link", name="Terug naar inloggen").click()
     page.wait_for_url(f"{live_server.url}/inloggen/")
+
+
+@pytest.fixture(scope="module")
+def identity_provider(live_server):
+    accounts = {
+        "s-1234": {"email": "secretaris@minbzk.example", "email_verified": True, "name": "Sanne Secretaris"},
+        "s-9999": {"email": "iemand@minbzk.example", "email_verified": True},
+    }
+    clients = [{"client_id": "geschil-staff", "client_secret": "staff-secret-voor-de-test",
+                "redirect_uris": [f"{live_server.url}/inloggen/medewerkers/terug/"]}]
+    with running_provider(clients=clients, accounts=accounts) as provider:
+        yield provider
+
+
+@pytest.fixture
+def ministry_login(settings, identity_provider, world):
+    world.secretary.email = "secretaris@minbzk.example"
+    world.secretary.save()
+    settings.STAFF_TWO_FACTOR = False  # the second step has its own tests (test_oidc_login, test_two_factor)
+    settings.OIDC_ROUTES = {"staff": route_for(identity_provider, client_id="geschil-staff",
+                                               client_secret="staff-secret-voor-de-test", scopes="openid email",
+                                               claim="email", match="email")}
+    return identity_provider
+
+
+def test_a_member_of_staff_logs_in_through_the_ministrys_identity_provider(page, live_server, world, ministry_login,
+                                                                          assert_accessible):
+    page.goto(f"{live_server.url}/inloggen/")
+    page.get_by_role("link", name="Inloggen voor medewerkers (ministerie)").click()
+    page.wait_for_url(f"{ministry_login.issuer}/**")  # the identity provider's own page
+    sign_in_at_the_broker(page, "s-1234")
+    page.wait_for_url(f"{live_server.url}/werk/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Werkvoorraad"
+    assert world.secretary.username in page.locator("header").inner_text()
+    assert_accessible(page)
+
+
+def test_someone_the_product_does_not_know_as_staff_is_refused(page, live_server, world, ministry_login,
+                                                               assert_accessible):
+    users = get_user_model().objects.count()
+    page.goto(f"{live_server.url}/inloggen/")
+    page.get_by_role("link", name="Inloggen voor medewerkers (ministerie)").click()
+    page.wait_for_url(f"{ministry_login.issuer}/**")
+    sign_in_at_the_broker(page, "s-9999")
+    page.wait_for_url(f"{live_server.url}/inloggen/medewerkers/terug/**")
+    assert page.get_by_role("heading", level=1).inner_text() == "U bent niet bekend als medewerker"
+    assert_accessible(page)
+    assert get_user_model().objects.count() == users
