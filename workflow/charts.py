@@ -74,7 +74,24 @@ def _clean(svg: str, figure: Figure, chart_id: str) -> str:
     title.text = str(figure.title)
     root.insert(0, desc)
     root.insert(0, title)
-    return ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return ET.tostring(_plain_names(root), encoding="unicode", short_empty_elements=True)
+
+
+def _plain_names(root):
+    """The SVG with its namespaces written out by hand (``xmlns``, ``xlink:``) rather than through ElementTree's
+    process-wide prefix registry: another library may re-register the empty prefix (WeasyPrint does, for the
+    letters' XMP), after which the registry would write "<ns0:svg>" and the page would show no chart."""
+    uses_xlink = False
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith(f"{{{SVG}}}"):
+            element.tag = element.tag[len(SVG) + 2:]
+        for key in [k for k in element.attrib if k.startswith(f"{{{XLINK}}}")]:
+            element.attrib[f"xlink:{key[len(XLINK) + 2:]}"] = element.attrib.pop(key)
+            uses_xlink = True
+    root.set("xmlns", SVG)
+    if uses_xlink:
+        root.set("xmlns:xlink", XLINK)
+    return root
 
 
 def _strip(element) -> None:

@@ -209,6 +209,20 @@ def test_every_chart_is_an_accessible_svg_without_script_or_inline_style(client,
     assert "gemiddelde (niet de mediaan)" in html
 
 
+def test_a_chart_stays_plain_svg_when_another_library_re_registers_the_empty_prefix():
+    """WeasyPrint (the letters) registers the empty XML prefix for its XMP at import; a chart drawn after that was
+    "<ns0:svg ...>", and the dashboard lost its six charts in a process that had rendered a letter first."""
+    import xml.etree.ElementTree as ET
+
+    import weasyprint.pdf.metadata  # noqa: F401 - registers its namespaces, the empty prefix among them
+
+    ET.register_namespace("", "")  # what it does, in case it was imported before this test
+    figure = dashboard.Figure(key="x", title="Titel", description="Uitleg", columns=["a", "b"],
+                              rows=[["één", 1], ["twee", 2]], series={"b": [1, 2]})
+    svg = str(charts.render(figure, chart_id="chart-x"))
+    assert svg.startswith("<svg ") and "ns0:" not in svg
+
+
 def test_chart_render_takes_out_what_the_csp_refuses():
     figure = dashboard.Figure(key="x", title="Titel", description="Uitleg", columns=["a", "b"],
                               rows=[["één", 1], ["twee", 2]], series={"b": [1, 2]})
