@@ -30,9 +30,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import invitations, services
+from . import invitations, oidc, services
 from .access_log import client_ip, record_access
-from .models import AccessAction, AccessResult
+from .models import AccessAction, AccessResult, InvitationKind
 from .portal.common import error_summary
 
 log = logging.getLogger("disputes.auth")
@@ -87,6 +87,10 @@ def _page(request, invitation, form, *, status=200, refusal=""):
         "errors": errors,
         "username": invitation.email.lower(),
         "password_help": password_validators_help_texts(),
+        "representative": invitation.kind == InvitationKind.REPRESENTATIVE,
+        # with eHerkenning configured, the invitee may log in through it first and accept with that account
+        # (a member's invitation: a representative's own eHerkenning names their own firm, not the party)
+        "oidc_party": invitation.kind == InvitationKind.MEMBER and "party" in oidc.enabled_routes(),
     }
     return _respond(render(request, "registration/invitation_accept.html", context, status=status))
 
@@ -127,6 +131,11 @@ def accept(request, token):
         login(request, accepted, backend=BACKEND)  # a new session
         record_access(request, AccessAction.LOGIN, result=AccessResult.ALLOWED, actor=accepted, object=PATH,
                       status_code=302)
+    if invitation.kind == InvitationKind.REPRESENTATIVE:
+        # a representative acts in that one case: straight to it
+        messages.success(request, _("Welkom. U bent nu gemachtigde namens %(organisation)s in geschil %(case)s.")
+                         % {"organisation": invitation.organisation.name, "case": invitation.dispute.case_number})
+        return _respond(redirect("portal:dispute", invitation.dispute_id))
     messages.success(request, _("Welkom. U handelt nu namens %(organisation)s.")
                      % {"organisation": invitation.organisation.name})
     return _respond(redirect("home"))

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import clock
-from .models import Invitation
+from .models import Invitation, InvitationKind
 
 log = logging.getLogger("disputes.auth")
 
@@ -98,6 +98,7 @@ def send_invitation(*, invitation_id: str) -> int:
         "inviter": (invitation.invited_by.get_full_name() or invitation.invited_by.get_username())
         if invitation.invited_by else "",
         "site_url": settings.SITE_URL,
+        "representative": invitation.kind == InvitationKind.REPRESENTATIVE,
     }
     with translation.override("nl"):
         subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())

@@ -52,14 +52,14 @@ def active_party_ids(dispute: Dispute, role: str | None = None) -> set:
 
 def party_organisations(user, dispute: Dispute, role: str) -> set:
     """The user's organisations that are ``role`` (applicant/respondent) in this dispute (and have not withdrawn)."""
-    return organisation_ids(user) & active_party_ids(dispute, role)
+    return organisation_ids(user, dispute) & active_party_ids(dispute, role)
 
 
 def is_former_applicant(user, dispute: Dispute) -> bool:
     """Whether the user belongs only to applicants of this case that have withdrawn their part."""
     withdrawn = {p.organisation_id for p in dispute.parties.all()
                  if p.role == PartyRole.APPLICANT and p.withdrawn_at is not None}
-    mine = organisation_ids(user)
+    mine = organisation_ids(user, dispute)
     return bool(mine & withdrawn) and not mine & active_party_ids(dispute)
 
 
@@ -87,7 +87,29 @@ def _first_by_name(organisation_ids_: set):
 def acting_organisation(user, dispute: Dispute, role: str | None = None):
     """The party organisation ``user`` acts for on this case (optionally: as ``role``), from membership, never
     from input; the first by name when the user belongs to several; None for someone who is no party."""
-    return _first_by_name(organisation_ids(user) & active_party_ids(dispute, role))
+    return _first_by_name(organisation_ids(user, dispute) & active_party_ids(dispute, role))
+
+
+def member_organisation(user, dispute: Dispute):
+    """The party organisation of this case that ``user`` is a member of (the first by name), ignoring what they
+    represent: only a member appoints or ends a representative (gemachtigde) for its organisation."""
+    return _first_by_name(organisation_ids(user) & active_party_ids(dispute))
+
+
+def can_appoint_representative(user, dispute: Dispute) -> bool:
+    """A member of a party (not a representative) while the operations table allows it now."""
+    return may(user, dispute, "request_representation") and bool(organisation_ids(user) & active_party_ids(dispute))
+
+
+def can_end_representation(user, representation) -> bool:
+    """The secretariat, or a member of the represented organisation (the representative themselves too: they may
+    step down), while the operations table allows it."""
+    dispute = representation.dispute
+    if not may(user, dispute, "end_representation"):
+        return False
+    if has_role(user, StaffRole.SECRETARY) or user.is_superuser:
+        return True
+    return representation.organisation_id in organisation_ids(user) or representation.user_id == user.pk
 
 
 def acting_organisation_in_overleg(user, agreement):
@@ -143,7 +165,7 @@ _PARTY_ACTORS = {PartyRole.APPLICANT: Actor.APPLICANT, PartyRole.RESPONDENT: Act
 
 def _actors_of(user, dispute: Dispute) -> frozenset[str]:
     # as party_organisations: the user's organisations in the case that have not withdrawn (one pass)
-    mine = organisation_ids(user)
+    mine = organisation_ids(user, dispute)
     actors = {_PARTY_ACTORS[p.role] for p in dispute.parties.all()
               if p.organisation_id in mine and p.withdrawn_at is None}
     staff = {actor for actor, wanted in _ACTOR_ROLES.items() if has_role(user, *wanted)}

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from . import clock, permissions
 from .atw import format_date_nl
-from .models import Deadline, DeadlineKind, Dispute, DisputeEvent, Document
+from .models import Deadline, DeadlineKind, Dispute, DisputeEvent, Document, RepresentationStatus
 
 
 def disputes_for(user) -> QuerySet[Dispute]:
@@ -27,6 +27,16 @@ def disputes_for(user) -> QuerySet[Dispute]:
         )
         .order_by("-submitted_at", "-created_at")
     )
+
+
+def acting_for(dispute: Dispute, organisation_ids) -> Q:
+    """The users who act for ``organisation_ids`` on ``dispute`` (a filter on users): the active members of those
+    organisations and their approved representatives on this case (gemachtigden, docs/accounts.md). Who hears of a
+    case's events by e-mail and who is invited to its hearing."""
+    organisation_ids = list(organisation_ids)
+    return (Q(memberships__organisation_id__in=organisation_ids, memberships__ended_at__isnull=True)
+            | Q(representations__dispute_id=dispute.pk, representations__organisation_id__in=organisation_ids,
+                representations__status=RepresentationStatus.APPROVED, representations__ended_at__isnull=True))
 
 
 def documents_for(user, dispute: Dispute) -> QuerySet[Document]:

@@ -250,6 +250,13 @@ OPERATIONS: dict[str, Operation] = {
         _op("record_objection", _("Bezwaar ontvangen"), (S.DECIDED,), *_STAFF_OF_THE_MINISTRY),
         _op("correct_decision", _("Herstelbesluit vaststellen"), (S.DECIDED,), Actor.MINISTER_OFFICIAL),
         _op("compose_commission", _("Commissie samenstellen"), COMPOSABLE_STATES, Actor.SECRETARY),
+        # representatives (gemachtigden, docs/accounts.md): a member of a party authorises a person outside its
+        # organisation for one case while it is being handled; the secretariat checks the machtiging; the party
+        # or the secretariat ends the representation at any time after filing (permissions: only a member of the
+        # party, never a representative, appoints or ends one)
+        _op("request_representation", _("Gemachtigde aanmelden"), OPEN_STATES, *_PARTIES),
+        _op("check_representation", _("Machtiging controleren"), OPEN_STATES, Actor.SECRETARY),
+        _op("end_representation", _("Machtiging beëindigen"), ALL_STATES - {S.DRAFT}, *_PARTIES, Actor.SECRETARY),
         _op("replace_commission_seat", _("Lid commissie vervangen"), COMPOSABLE_STATES, Actor.SECRETARY),
     )
 }

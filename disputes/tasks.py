@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import clock, permissions, search
+from . import clock, permissions, search, selectors
 from .atw import format_date_nl
 from .models import DisputeEvent, DocumentType, Notification
 from .states import TRANSITIONS
@@ -38,13 +38,10 @@ def recipients_for(event: DisputeEvent) -> list[str]:
                  if permissions.can_view_dispute(u, event.dispute)]
         return sorted({u.email for u in users})
     if isinstance(audience, dict) and audience:
-        users = users.filter(
-            Q(memberships__organisation_id__in=audience.get("organisations", []), memberships__ended_at__isnull=True)
-            | Q(groups__name__in=audience.get("roles", []))
-        )
+        users = users.filter(selectors.acting_for(event.dispute, audience.get("organisations", []))
+                             | Q(groups__name__in=audience.get("roles", [])))
     elif event.visibility == "parties" and event.kind in NOTIFY_KINDS:
-        users = users.filter(memberships__organisation_id__in=event.dispute.organisation_ids(),
-                             memberships__ended_at__isnull=True)
+        users = users.filter(selectors.acting_for(event.dispute, event.dispute.organisation_ids()))
     else:
         return []
     return sorted(set(users.values_list("email", flat=True)))

@@ -39,12 +39,12 @@ def _portal_cases(user):
 def _portal_rows(user, disputes=None) -> list[dict]:
     """One row per case of the user's organisations (or of ``disputes``, one page of ``_portal_cases``), with
     their role and what is expected of them."""
-    org_ids = permissions.organisation_ids(user)
     disputes = list(_portal_cases(user) if disputes is None else disputes)
     rows = []
     late = selectors.late_decisions(disputes)  # "te laat beslist"
     for dispute in disputes:
         parties = list(dispute.parties.all())
+        org_ids = permissions.organisation_ids(user, dispute)  # a representative acts for a party on this case only
         mine = [p for p in parties if p.organisation_id in org_ids]
         role = PartyRole.APPLICANT if any(p.role == PartyRole.APPLICANT for p in mine) else PartyRole.RESPONDENT
         done = role == PartyRole.RESPONDENT and mine and all(p.responded_at for p in mine)

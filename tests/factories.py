@@ -202,3 +202,22 @@ def case_in_state(w: World, state: str, kind: str = "totstandkoming"):
     dispute = Dispute.objects.get(pk=dispute.pk)
     assert dispute.state == state, (dispute.state, state)
     return dispute
+
+
+def representative(world, case, *, by=None, email: str = "gemachtigde@advocaten.example", name: str = "Mr. G. de Wit",
+                   password: str = "gemachtigde-wachtwoord-2026"):
+    """A representative (gemachtigde) of the respondent (or of ``by``'s organisation) on ``case``, through the
+    services: a member asks with a machtiging, the secretariat approves, the person accepts the invitation with a
+    new account. Returns ``(user, representation)``."""
+    from disputes import services
+    from disputes.models import Invitation
+
+    by = by or world.corp_user
+    representation = services.representation_request(dispute=case, actor=by, name=name, email=email,
+                                                      authorisation=pdf("machtiging")[1])
+    services.representation_check(representation=representation, actor=world.secretary, approve=True)
+    invitation = Invitation.objects.get(representation=representation)
+    user = services.invitation_accept(invitation=invitation, password=password, first_name="Gerard",
+                                      last_name="de Wit")
+    representation.refresh_from_db()
+    return user, representation

@@ -30,4 +30,8 @@ urlpatterns = [
     path("geschillen/<uuid:pk>/taken/<int:task_pk>/toewijzen/", views.TaskAssignView.as_view(), name="task-assign"),
     path("geschillen/<uuid:pk>/acties/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),
     path("geschillen/<uuid:pk>/brieven/<slug:kind>/", views.LetterView.as_view(), name="letter"),
+    path("geschillen/<uuid:pk>/gemachtigden/<uuid:representation_pk>/controleren/",
+         views.RepresentationCheckView.as_view(), name="representation-check"),
+    path("geschillen/<uuid:pk>/gemachtigden/<uuid:representation_pk>/beeindigen/",
+         views.RepresentationEndView.as_view(), name="representation-end"),
 ]

@@ -58,6 +58,14 @@ def case_version(dispute: Dispute) -> str:
     return f"{dispute.version}-{documents}-{events}"
 
 
+def by_organisation(event) -> str:
+    """The party that acted; an act of its representative reads "gemachtigde namens" it (no person's name: the
+    dossier names institutions, as ``staff_label``)."""
+    if event.payload.get("representative"):
+        return _("Gemachtigde namens %(organisation)s") % {"organisation": event.actor_organisation.name}
+    return event.actor_organisation.name
+
+
 def staff_label(user) -> str:
     """An institution, never a person: who acted for the ministry or the commission."""
     if user is None:
@@ -417,7 +425,7 @@ def collect(dispute: Dispute, audience: str = DossierAudience.FULL) -> DossierCo
     events = [
         EventEntry(
             at=e.at, label=event_label(e.kind),
-            by=e.actor_organisation.name if e.actor_organisation else staff_label(e.actor),
+            by=by_organisation(e) if e.actor_organisation else staff_label(e.actor),
             detail=_event_detail(e, doc_types, late),
         )
         for e in visible_events

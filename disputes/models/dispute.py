@@ -45,7 +45,8 @@ class DisputeQuerySet(models.QuerySet):
         """The disputes ``user`` may see at all; everything else is a 404 (quality.md, Access).
 
         Staff see every submitted case, except commission members who declared a conflict of
-        interest. Party members see the cases of their organisations; a draft only its applicants.
+        interest. Party members see the cases of their organisations; a draft only its applicants. A
+        representative (gemachtigde) sees the filed cases they represent a party in.
         The one place of this rule: ``permissions.can_view_dispute`` and ``get_dispute_for_user_or_404``
         call it; what it reads about the user comes from ``disputes.visibility`` (below the models).
         """
@@ -57,16 +58,19 @@ class DisputeQuerySet(models.QuerySet):
             staff = ~Q(state=DisputeState.DRAFT)
         elif roles & {StaffRole.COMMISSION_CHAIR, StaffRole.COMMISSION_MEMBER}:
             staff = ~Q(state=DisputeState.DRAFT) & ~Q(recusals__user=user)
+        # a representative (gemachtigde) sees the filed cases they were authorised for, and no other
+        represented_ids = list(visibility.representations(user))
+        represented = Q(pk__in=represented_ids) & ~Q(state=DisputeState.DRAFT) if represented_ids else Q(pk__in=[])
         org_ids = list(visibility.organisation_ids(user))
         if not org_ids:
             # no party organisation: the staff rule alone, without a join over every case's parties (at 100,000
             # cases that join cost the worklist a third of a second, docs/load.md)
-            return self.filter(staff)
+            return self.filter(staff | represented)
         applicant = Q(parties__organisation_id__in=org_ids, parties__role=PartyRole.APPLICANT)
         # respondents and the others of the agreement invited to give their view see a case once it is filed
         respondent = Q(parties__organisation_id__in=org_ids,
                        parties__role__in=(PartyRole.RESPONDENT, PartyRole.INTERESTED)) & ~Q(state=DisputeState.DRAFT)
-        visible_ids = self.model.objects.filter(staff | applicant | respondent).values("pk")
+        visible_ids = self.model.objects.filter(staff | applicant | respondent | represented).values("pk")
         return self.filter(pk__in=visible_ids)
 
 

@@ -49,6 +49,10 @@ _OTHER_EVENTS = (
     ("dossier_exported", _("Dossier gemaakt")),
     ("dossier_export_failed", _("Dossier maken mislukt")),
     ("dossier_downloaded", _("Dossier gedownload")),
+    ("representation_requested", _("Gemachtigde aangemeld")),
+    ("representation_approved", _("Machtiging goedgekeurd")),
+    ("representation_refused", _("Machtiging afgewezen")),
+    ("representation_ended", _("Machtiging beëindigd")),
 )
 
 #: Every kind of audit event, with its label: each transition (``TRANSITIONS``) and the other events above.

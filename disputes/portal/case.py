@@ -14,7 +14,7 @@ from .. import clock, permissions, selectors, services
 from ..models import Admissibility, DeadlineKind, Dispute, DocumentType, PartyRole
 from ..services import review
 from ..states import OPEN_STATES, DisputeState
-from . import common, forms, guidance, timeline
+from . import common, forms, guidance, representatives, timeline
 from .common import APPLICANT, FORMER_APPLICANT, INTERESTED, RESPONDENT, STAFF, error_summary, run
 
 DOSSIER_PANEL = "dossier/_export_panel.html"
@@ -31,8 +31,8 @@ def dossier_panel_available() -> bool:
     return True
 
 
-def _my_respondent_parties(user, parties):
-    org_ids = permissions.organisation_ids(user)
+def _my_respondent_parties(user, dispute, parties):
+    org_ids = permissions.organisation_ids(user, dispute)
     return [p for p in parties if p.organisation_id in org_ids]
 
 
@@ -43,14 +43,14 @@ def case_context(request, dispute) -> dict:
     if role == FORMER_APPLICANT and dispute.state == DisputeState.WITHDRAWN:
         role = APPLICANT  # the last applicants withdrew: the case ended by their withdrawal, told as before
     parties = common.parties_by_role(dispute)
-    mine = _my_respondent_parties(user, parties[RESPONDENT])
+    mine = _my_respondent_parties(user, dispute, parties[RESPONDENT])
     responded = bool(mine) and all(p.responded_at for p in mine)
     guide_role = guidance.RESPONDENT_DONE if role == RESPONDENT and responded else (role or APPLICANT)
     guide = guidance.guidance_for(dispute.state, guide_role)
     withdrawn = [p for p in parties[APPLICANT] if p.withdrawn_at]
     if role == FORMER_APPLICANT:
         guide = _former_applicant_guidance(user, dispute, withdrawn)
-    org_ids = permissions.organisation_ids(user)
+    org_ids = permissions.organisation_ids(user, dispute)
     deadlines = list(dispute.deadlines.select_related("organisation").order_by("due", "pk"))
     if role != STAFF:
         deadlines = [d for d in deadlines if d.organisation_id is None or d.organisation_id in org_ids]
@@ -81,6 +81,9 @@ def case_context(request, dispute) -> dict:
         actions.append({"url": "portal:submit-documents", "label": _("Stukken toevoegen"), "primary": False})
     if "record_effort" in available:
         actions.append({"url": "portal:case-efforts", "label": _("Overleglogboek aanvullen"), "primary": False})
+    can_appoint = permissions.can_appoint_representative(user, dispute) if role in (APPLICANT, RESPONDENT) else False
+    if can_appoint:
+        actions.append({"url": "portal:representatives", "label": _("Gemachtigde aanmelden"), "primary": False})
     if "withdraw" in available and role == APPLICANT:
         label = _("Concept intrekken") if dispute.state == DisputeState.DRAFT else _("Verzoek intrekken")
         actions.append({"url": "portal:withdraw", "label": label, "primary": False, "warning": True})
@@ -111,14 +114,27 @@ def case_context(request, dispute) -> dict:
         "remedy_request": remedy,
         "information": selectors.information_requests(dispute) if dispute.state != DisputeState.DRAFT else [],
         "responded": responded,
+        # gemachtigden (docs/accounts.md): those of the user's party on this case; whom the user represents
+        "representations": (representatives.representations_for(user, dispute)
+                            if role in (APPLICANT, RESPONDENT, INTERESTED) else []),
+        "can_appoint": can_appoint,
+        "representing": _representing(user, dispute),
         "show_dossier_panel": dispute.state in DOSSIER_PANEL_STATES and dossier_panel_available(),
     }
+
+
+def _representing(user, dispute) -> list[str]:
+    """The names of the parties ``user`` represents on this case (as a gemachtigde, not as a member)."""
+    represented = permissions.organisation_ids(user, dispute) - permissions.organisation_ids(user)
+    if not represented:
+        return []
+    return sorted(p.organisation.name for p in dispute.parties.all() if p.organisation_id in represented)
 
 
 def _former_applicant_guidance(user, dispute, withdrawn) -> guidance.Guidance:
     """What an applicant that withdrew its part of a joint request reads: it no longer takes part; the case
     went on for the others."""
-    org_ids = permissions.organisation_ids(user)
+    org_ids = permissions.organisation_ids(user, dispute)
     mine = [p for p in withdrawn if p.organisation_id in org_ids]
     when = clock.localdate(mine[0].withdrawn_at).strftime("%d-%m-%Y") if mine else ""
     now = _("U heeft uw deel van het verzoek ingetrokken op %(date)s.") % {"date": when}
@@ -226,7 +242,7 @@ def respond(request, pk):
             messages.success(request, _("Uw verweer is ontvangen. Alle partijen kunnen het nu lezen."))
             return redirect("portal:dispute", dispute.pk)
     deadline = dispute.deadlines.filter(kind=DeadlineKind.RESPONSE).order_by("-created_at").first()
-    mine = _my_respondent_parties(request.user, dispute.parties.filter(role="respondent"))
+    mine = _my_respondent_parties(request.user, dispute, dispute.parties.filter(role="respondent"))
     return _action_page(request, "portal/respond.html", dispute, form,
                         open=permissions.may(request.user, dispute, "respond")
                         and not all(p.responded_at for p in mine),
@@ -241,7 +257,7 @@ def information(request, pk):
     dispute = common.load_case(request, pk)
     if common.role_of(request.user, dispute) not in (APPLICANT, RESPONDENT, INTERESTED):
         return common.forbidden_response(request, _("Alleen de partij aan wie de vraag is gesteld, kan antwoorden."))
-    requests = selectors.open_information_requests(dispute, permissions.organisation_ids(request.user))
+    requests = selectors.open_information_requests(dispute, permissions.organisation_ids(request.user, dispute))
     form = forms.InformationForm(request.POST or None, request.FILES or None, requests=requests,
                                  initial={"expected_version": dispute.version})
     if request.method == "POST" and form.is_valid():

@@ -461,3 +461,34 @@ class WithdrawForm(ConfirmForm):
 
 class SimpleVersionForm(VersionedForm):
     """A button that changes the case (e.g. take a document out of the draft)."""
+
+
+class RepresentativeForm(VersionedForm):
+    """A member of a party authorises a person outside its organisation for this case (a gemachtigde), with the
+    signed machtiging as a PDF; the secretariat checks it before the person gets access."""
+
+    name = forms.CharField(label=_("Naam van de gemachtigde"), max_length=150,
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                           error_messages={"required": _("Vul de naam van de gemachtigde in.")})
+    email = forms.EmailField(label=_("E-mailadres van de gemachtigde"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+                             help_text=_("Hierheen stuurt het secretariaat de uitnodiging, na de controle."),
+                             error_messages={"required": _("Vul het e-mailadres van de gemachtigde in."),
+                                             "invalid": _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")})
+    authorisation = forms.FileField(
+        label=_("Machtiging (PDF)"),
+        help_text=_("De machtiging, ondertekend door iemand die uw organisatie mag vertegenwoordigen: wie wordt "
+                    "gemachtigd, voor welk geschil, en door wie namens de organisatie."),
+        error_messages={"required": _("Voeg de machtiging toe (een PDF-bestand).")})
+
+    def clean_authorisation(self):
+        uploaded = self.cleaned_data["authorisation"]
+        errors = upload_limit_errors([uploaded]) or file_errors([uploaded])
+        if errors:
+            raise ValidationError(errors)
+        return uploaded
+
+
+class EndRepresentationForm(PortalForm):
+    reason = forms.CharField(label=_("Reden (niet verplicht)"), max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))

@@ -36,6 +36,9 @@ def _effort_kind(code: str) -> str:
 
 def _org(event) -> str:
     if event.actor_organisation_id:
+        if event.payload.get("representative"):  # a gemachtigde acted for the organisation
+            return _("%(person)s namens %(organisation)s") % {"person": event.payload["representative"],
+                                                              "organisation": event.actor_organisation.name}
         return event.actor_organisation.name
     return _("het secretariaat") if event.actor_id else _("het systeem")
 
@@ -162,6 +165,16 @@ def describe(event, points: dict | None = None) -> str:
         ) % {"org": p.get("objector", ""), "date": _day(p.get("received_on", ""))},
         "decision_corrected": lambda: _("De Minister heeft een kennelijke fout in de bindende uitspraak hersteld "
                                         "(herstelbesluit): %(reason)s") % {"reason": p.get("reason", "")},
+        "representation_requested": lambda: _("%(org)s heeft %(name)s aangemeld als gemachtigde; het secretariaat "
+                                              "controleert de machtiging.") % {"org": org, "name": p.get("name", "")},
+        "representation_approved": lambda: _("Het secretariaat heeft de machtiging van %(name)s namens %(party)s "
+                                             "goedgekeurd.") % {"name": p.get("name", ""), "party": p.get("party", "")},
+        "representation_refused": lambda: _("Het secretariaat heeft de machtiging van %(name)s namens %(party)s niet "
+                                            "aanvaard: %(reason)s") % {"name": p.get("name", ""),
+                                                                      "party": p.get("party", ""),
+                                                                      "reason": p.get("reason", "")},
+        "representation_ended": lambda: _("De machtiging van %(name)s namens %(party)s is beëindigd.") % {
+            "name": p.get("name", ""), "party": p.get("party", "")},
     }
     text = texts.get(kind)
     return text() if text else _("Er is een stap gezet in het geschil.")

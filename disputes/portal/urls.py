@@ -6,7 +6,7 @@ anonymous visitor get the same 404 (or the log-in page) on every case-specific a
 
 from django.urls import path
 
-from . import case, downloads, wizard
+from . import case, downloads, representatives, wizard
 
 app_name = "portal"
 
@@ -39,6 +39,9 @@ urlpatterns = [
     path("geschillen/<uuid:pk>/inlichtingen/", case.information, name="information"),
     path("geschillen/<uuid:pk>/intrekken/", case.withdraw, name="withdraw"),
     path("geschillen/<uuid:pk>/logboek/", case.case_efforts, name="case-efforts"),
+    path("geschillen/<uuid:pk>/gemachtigden/", representatives.representatives, name="representatives"),
+    path("geschillen/<uuid:pk>/gemachtigden/<uuid:representation>/beeindigen/", representatives.representative_end,
+         name="representative-end"),
     path("geschillen/<uuid:pk>/documenten/<uuid:document>/", downloads.document_download, name="document-download"),
     # the effort log of an agreement, before any dispute
     path("overleg/<uuid:agreement>/logboek/", case.agreement_log, name="agreement-log"),

@@ -260,7 +260,7 @@ def _answer_information(w: World, step, actor, what):
     secretary records the answer of that party that came in by post)."""
     dispute = w.case(what)
     party = step.get("party")
-    organisations = [w.organisation(party, what).pk] if party else permissions.organisation_ids(actor)
+    organisations = [w.organisation(party, what).pk] if party else permissions.organisation_ids(actor, dispute)
     requests = selectors.open_information_requests(dispute, organisations)
     if not requests:
         raise ValidationError("Er staat geen vraag om inlichtingen open voor deze partij.")

@@ -49,6 +49,7 @@ from .proceedings import (
     point_by_key,
 )
 from .reminders import dispute_send_reminder, reminder_deadlines, send_reminders
+from .representatives import representation_check, representation_end, representation_request
 from .review import (
     dispute_accept,
     dispute_assess_efforts,
@@ -89,6 +90,7 @@ __all__ = [
     "CONFLICT_MESSAGE", "lock", "on_commit_notify", "record", "service",
     "InvitationClosed", "invitation_accept", "invitation_revoke", "invitation_send", "membership_end",
     "organisation_create", "organisation_update",
+    "representation_check", "representation_end", "representation_request",
     "dispute_correct_decision", "dispute_record_objection", "dispute_invite_view", "dispute_join_party",
     "dispute_join_cases",
     "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_answer_information",

@@ -89,7 +89,11 @@ def record(
     visibility: str = Confidentiality.PARTIES,
     organisation=None,
 ) -> DisputeEvent:
-    """Append an event to the audit trail, in the caller's transaction, and announce it."""
+    """Append an event to the audit trail, in the caller's transaction, and announce it. An act of a
+    representative (gemachtigde) for ``organisation`` names them in the payload (``representative``), so every
+    timeline says who acted "namens" the organisation."""
+    if representing(actor, dispute, organisation):
+        payload = {**(payload or {}), "representative": actor.get_full_name() or actor.get_username()}
     event = DisputeEvent.objects.create(
         dispute=dispute,
         at=clock.now(),
@@ -105,6 +109,14 @@ def record(
     if dispute.state != DisputeState.DRAFT:  # staff search does not see drafts (disputes/search.py)
         outbox.enqueue("disputes.tasks.index_case", dispute_id=str(dispute.pk))
     return event
+
+
+def representing(actor, dispute: Dispute, organisation) -> bool:
+    """Whether ``actor`` acts for ``organisation`` on ``dispute`` as its representative, not as a member."""
+    if actor is None or organisation is None:
+        return False
+    return (organisation.pk not in permissions.organisation_ids(actor)
+            and organisation.pk in permissions.organisation_ids(actor, dispute))
 
 
 def change(

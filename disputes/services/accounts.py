@@ -12,7 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .. import clock, invitations, outbox, permissions
+from .. import clock, invitations, outbox, permissions, visibility
 from ..errors import NotPermitted
 from ..models import (
     Dispute,
@@ -21,6 +21,8 @@ from ..models import (
     Membership,
     Organisation,
     PartyRole,
+    Representation,
+    RepresentationStatus,
 )
 from ._core import service
 
@@ -96,11 +98,11 @@ def _normalise_email(email: str) -> str:
 
 
 def _create_invitation(*, organisation: Organisation, email: str, name: str, invited_by, dispute=None,
-                       kind: str = InvitationKind.MEMBER) -> Invitation:
+                       kind: str = InvitationKind.MEMBER, representation=None) -> Invitation:
     now = clock.now()
     invitation = Invitation.objects.create(
         kind=kind, organisation=organisation, email=email, name=name, dispute=dispute, invited_by=invited_by,
-        created_at=now, expires_at=now + timedelta(days=settings.INVITATION_DAYS),
+        representation=representation, created_at=now, expires_at=now + timedelta(days=settings.INVITATION_DAYS),
     )
     outbox.enqueue("disputes.invitations.send_invitation", invitation_id=str(invitation.pk))
     return invitation
@@ -161,9 +163,21 @@ def _grant_membership(invitation: Invitation, user) -> None:
         membership.save(update_fields=["ended_at"])
 
 
-#: what accepting grants, per kind of invitation (a representative's invitation grants its representation: issue
-#: 15, item 4, built separately)
-_GRANTS = {InvitationKind.MEMBER: _grant_membership}
+def _grant_representation(invitation: Invitation, user) -> None:
+    """Accepting a representative's invitation (services/representatives.py): the account becomes the
+    representative of that party in that case, if the representation still runs and the person is no member of a
+    party to the case."""
+    representation = Representation.objects.select_for_update().get(pk=invitation.representation_id)
+    if representation.status != RepresentationStatus.APPROVED or representation.ended_at is not None:
+        raise NotPermitted(_("Deze machtiging loopt niet meer; de uitnodiging kan niet worden aangenomen."))
+    if permissions.organisation_ids(user) & representation.dispute.organisation_ids():
+        raise NotPermitted(_("U bent lid van een partij in dit geschil en kunt daarom geen gemachtigde zijn."))
+    representation.user = user
+    representation.save(update_fields=["user"])
+
+
+#: what accepting grants, per kind of invitation
+_GRANTS = {InvitationKind.MEMBER: _grant_membership, InvitationKind.REPRESENTATIVE: _grant_representation}
 
 
 @service
@@ -209,7 +223,7 @@ def invitation_accept(*, invitation: Invitation, user=None, password: str = "", 
     invitation.accepted_at = clock.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    user.__dict__.pop("_dispute_org_ids", None)  # visibility's cache: the new membership counts at once
+    visibility.forget(user)  # what visibility cached: the new membership or representation counts at once
     return user
 
 

@@ -153,8 +153,9 @@ def dispute_answer_information(
     deadline = dispute.deadlines.filter(pk=deadline_id, kind=DeadlineKind.INFORMATION).select_related(
         "organisation").first()
     on_behalf = permissions.can_assess(actor, dispute)
+    mine = permissions.organisation_ids(actor, dispute)
     permissions.require(
-        deadline is not None and (on_behalf or deadline.organisation_id in permissions.organisation_ids(actor)),
+        deadline is not None and (on_behalf or deadline.organisation_id in mine),
         _("Deze vraag is niet aan uw organisatie gesteld."),
     )
     if deadline.closed_at is not None:

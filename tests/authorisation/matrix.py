@@ -28,9 +28,12 @@ ACTORS = {
     # not logged in, holding the link of an open invitation into the respondent organisation (docs/accounts.md):
     # on the invitation's own URL (``invitation-accept``) the invitee; everywhere else the same as ``anonymous``
     "invitee": None,
+    # a person outside the parties, authorised by the respondent for the case ``case`` only (a gemachtigde, approved
+    # and accepted): there the respondent's answers, elsewhere an outsider's (rows name where it differs)
+    "representative": "representative",
 }
 #: an actor a row does not name answers like this one when the row names it (rather than as "*")
-SAME_AS = {"invitee": "anonymous"}
+SAME_AS = {"invitee": "anonymous", "representative": "respondent"}
 OUTCOMES = {"allow", "login", "401", "403", "404", "405"}
 
 

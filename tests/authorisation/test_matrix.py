@@ -30,7 +30,7 @@ from disputes.invitations import token_for as invitation_token
 from disputes.models import DossierExport, Organisation
 from disputes.services import dossier as dossier_services
 from tests.authorisation.matrix import ACTORS, OUTCOMES, Row, classify, load_matrix, url_names
-from tests.factories import World, case_in_state, member, pdf, pdf_bytes, staff
+from tests.factories import World, case_in_state, member, pdf, pdf_bytes, representative, staff
 
 MATRIX = load_matrix()
 ONE_PAGE = pdf_bytes(1)
@@ -171,6 +171,11 @@ def _make_objects(world) -> dict:
     # an open invitation into the respondent organisation (docs/accounts.md); its link is the invitee's
     invitation = services.invitation_send(actor=world.secretary, organisation=world.corporatie,
                                           email="klerk@rijnhart.example", name="Klerk")
+    # a representative of the respondent on ``case`` (docs/accounts.md, "Gemachtigden"), and a second one asked for
+    # and waiting for the secretariat's check
+    world.representative, representation = representative(world, case)
+    waiting = services.representation_request(dispute=case, actor=world.corp_user, name="Mr. B. Bos",
+                                              email="bos@advocaten.example", authorisation=pdf("machtiging")[1])
     for made in (case, draft, responding, remedying):
         made.refresh_from_db()
     return {
@@ -206,6 +211,8 @@ def _make_objects(world) -> dict:
         "respondent_membership": world.corp_user.memberships.get(organisation=world.corporatie).pk,
         "invitation": invitation.pk,
         "invitation_token": invitation_token(invitation),
+        "representation": representation.pk,
+        "representation_waiting": waiting.pk,
     }
 
 

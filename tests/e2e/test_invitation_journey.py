@@ -147,3 +147,82 @@ def test_an_expired_invitation_gets_a_clear_page(world, page, live_server, asser
     expect(page.get_by_text("vraag om een nieuwe uitnodiging voor Rijnhart Wonen")).to_be_visible()
     assert_accessible(page)
     assert Invitation.objects.get(pk=invitation.pk).accepted_at is None
+
+
+REPRESENTATIVE_PASSWORD = "Gemachtigde-Gemeente-2026"
+
+
+def test_a_representative_is_authorised_checked_and_files_a_verweer(world, page, live_server, login,
+                                                                    staff_login, assert_accessible):  # noqa: F811
+    """The gemeente authorises a lawyer for one case with a machtiging; the secretary checks and approves it; the
+    lawyer accepts the invitation, sees that case only and files the gemeente's verweer; every timeline says
+    "namens"."""
+    case = _case_awaiting_response(world)
+    other = _case_without_the_corporation(world)  # the gemeente is respondent here too: still not the lawyer's
+    clock.set_now(None)
+    mail.outbox.clear()
+
+    # -- a member of the gemeente: Gemachtigde aanmelden ---------------------------------------------------------
+    login(world.gem_user)
+    page.goto(f"{live_server.url}/portaal/geschillen/{case.pk}/")
+    page.get_by_role("link", name="Gemachtigde aanmelden").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gemachtigde aanmelden")
+    assert_accessible(page)
+    page.get_by_role("button", name="Gemachtigde aanmelden").click()  # empty: every field says what is missing
+    expect(page.get_by_role("alert")).to_contain_text("Vul de naam van de gemachtigde in")
+    assert_accessible(page)
+    page.get_by_label("Naam van de gemachtigde").fill("Mr. Sanne Visser")
+    page.get_by_label("E-mailadres van de gemachtigde").fill("s.visser@advocaten.example")
+    page.get_by_label("Machtiging (PDF)").set_input_files([pdf_file("machtiging-visser.pdf")])
+    page.get_by_role("button", name="Gemachtigde aanmelden").click()
+    expect(page.get_by_role("status").first).to_contain_text("Mr. Sanne Visser is aangemeld als gemachtigde")
+    section = page.locator('section[aria-labelledby="gemachtigden-titel"]')
+    expect(section).to_contain_text("Machtiging wordt gecontroleerd")
+    assert_accessible(page)
+
+    # -- the secretary checks the machtiging on the case page and approves it -------------------------------------
+    page.context.clear_cookies()
+    staff_login(world.secretary)
+    page.goto(f"{live_server.url}/werk/geschillen/{case.pk}/")
+    checked = page.locator("#gemachtigden")
+    expect(checked).to_contain_text("Mr. Sanne Visser namens Gemeente")
+    expect(checked.get_by_role("link", name="machtiging-visser.pdf")).to_be_visible()
+    assert_accessible(page)
+    checked.get_by_label("Goedkeuren: de gemachtigde krijgt een uitnodiging").check()
+    checked.get_by_role("button", name="Oordeel vastleggen").click()
+    expect(page.get_by_role("status").first).to_contain_text("De machtiging van Mr. Sanne Visser is goedgekeurd")
+    save_screenshot(page, "workflow-representatives")
+    sent = [m for m in mail.outbox if m.to == ["s.visser@advocaten.example"]]
+    assert len(sent) == 1 and "gemachtigde namens" in sent[0].subject
+    link = _link(live_server, sent[0])
+
+    # -- the lawyer: the link, a password, straight to the case ------------------------------------------------------
+    page.context.clear_cookies()
+    page.goto(link)
+    expect(page.get_by_text("heeft u gemachtigd om namens haar te handelen")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Voornaam").fill("Sanne")
+    page.get_by_label("Achternaam").fill("Visser")
+    page.get_by_label("Kies een wachtwoord").fill(REPRESENTATIVE_PASSWORD)
+    page.get_by_label("Herhaal het wachtwoord").fill(REPRESENTATIVE_PASSWORD)
+    page.get_by_role("button", name="Uitnodiging aannemen").click()
+    page.wait_for_url(f"{live_server.url}/portaal/geschillen/{case.pk}/")
+    expect(page.get_by_role("status").first).to_contain_text("U bent nu gemachtigde namens")
+    expect(page.get_by_text("U bent in dit geschil gemachtigde namens")).to_be_visible()
+    assert_accessible(page)
+    save_screenshot(page, "portal-representative-case")
+    page.get_by_role("link", name="Verweer indienen").click()
+    page.get_by_label("Verweerschrift (PDF)").set_input_files([pdf_file("verweerschrift-visser.pdf", 2)])
+    page.get_by_label("Uw standpunt over geschilpunt 1: Huurverhoging").fill("De gemeente steunt de corporatie.")
+    page.get_by_label("Uw standpunt over geschilpunt 2: Nieuwbouw").fill("Er is grond voor 80 woningen.")
+    page.get_by_role("button", name="Verweer indienen").click()
+    expect(page.get_by_role("status").first).to_contain_text("Uw verweer is ontvangen")
+    expect(page.locator("ol.timeline")).to_contain_text("Sanne Visser namens Gemeente Leiderdorp")
+    assert case.parties.get(organisation=world.gemeente).responded_at is not None
+    assert case.events.filter(kind="responded", actor__username="s.visser@advocaten.example",
+                              actor_organisation=world.gemeente).exists()
+    # the lawyer's home page lists this case only; the gemeente's other case is not found
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_text(case.case_number).first).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text(other.case_number)
+    assert page.goto(f"{live_server.url}/portaal/geschillen/{other.pk}/").status == 404

@@ -13,10 +13,14 @@ def test_available_actions_in_the_response_round_per_person(world):
     dispute = case_in_state(world, "awaiting_response")
     available = {name: permissions.available_actions(getattr(world, name), dispute)
                  for name in ("tenant", "corp_user", "secretary", "chair", "commission_member", "official", "outsider")}
-    assert available["tenant"] == {"withdraw", "record_effort", "add_document", "submit_documents"}
-    assert available["corp_user"] == {"respond", "record_effort", "add_document", "submit_documents"}
+    # and each party authorises representatives (gemachtigden) for the case and ends them
+    representatives = {"request_representation", "end_representation"}
+    assert available["tenant"] == {"withdraw", "record_effort", "add_document", "submit_documents", *representatives}
+    assert available["corp_user"] == {"respond", "record_effort", "add_document", "submit_documents",
+                                      *representatives}
     assert available["secretary"] == {"settle", "close_responses", "allow_late_response", "send_reminder",
-                                      "add_document", "compose_commission", "replace_commission_seat"}
+                                      "add_document", "compose_commission", "replace_commission_seat",
+                                      "check_representation", "end_representation"}
     assert available["chair"] == {"add_document", "recuse"}
     assert available["commission_member"] == {"add_document", "recuse"}
     assert available["official"] == {"extend_decision_term", "add_document"}
@@ -28,7 +32,8 @@ def test_available_actions_follow_the_state(world):
     assert {"reschedule_hearing", "record_hearing"} <= permissions.available_actions(world.secretary, dispute)
     assert "schedule_hearing" not in permissions.available_actions(world.secretary, dispute)
     decided = case_in_state(world, "decided")
-    assert permissions.available_actions(world.tenant, decided) == set()
+    # after the decision a party can still end a representation (so the person sees the case no more)
+    assert permissions.available_actions(world.tenant, decided) == {"end_representation"}
     assert "add_document" in permissions.available_actions(world.secretary, decided)
 
 

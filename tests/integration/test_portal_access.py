@@ -47,6 +47,8 @@ ARGS = {
     "respond": ("case",),
     "withdraw": ("case",),
     "case-efforts": ("case",),
+    "representatives": ("case",),
+    "representative-end": ("case", "representation"),
     "document-download": ("case", "document"),
     "agreement-log": ("agreement",),
     "effort-document-download": ("agreement", "effort_document"),
@@ -70,11 +72,16 @@ def objects(world, at):
     draft = world.file(documents=[pdf("verzoek")])
     case = world.file(documents=[pdf("verzoek")])
     services.dispute_submit(dispute=case, actor=world.tenant)
+    # a representative asked for by the respondent (docs/accounts.md), on the submitted case
+    representation = services.representation_request(dispute=case, actor=world.corp_user, name="Mr. Y",
+                                                      email="y@advocaten.example", authorisation=pdf("machtiging")[1])
     return {
         "draft": {"case": draft, "point": draft.points.first(), "document": draft.documents.first(),
-                  "agreement": world.agreement, "effort_document": entry.documents.first()},
+                  "agreement": world.agreement, "effort_document": entry.documents.first(),
+                  "representation": representation},
         "submitted": {"case": case, "point": case.points.first(), "document": case.documents.first(),
-                      "agreement": world.agreement, "effort_document": entry.documents.first()},
+                      "agreement": world.agreement, "effort_document": entry.documents.first(),
+                      "representation": representation},
     }
 
 

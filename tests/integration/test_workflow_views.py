@@ -606,6 +606,9 @@ ACCESS = {
     "organisation-invite": {"case": False, "organisation": True},
     "membership-end": {"case": False, "organisation": True, "membership": True},
     "invitation-revoke": {"case": False, "organisation": True, "invitation": True, "post_only": True},
+    # a representative's machtiging, checked and ended by the secretariat on the case page (test_representatives)
+    "representation-check": {"case": True, "representation": True, "post_only": True},
+    "representation-end": {"case": True, "representation": True, "post_only": True},
 }
 
 
@@ -618,6 +621,8 @@ def test_every_workflow_url_is_for_staff_only_and_hides_unknown_cases(client, wo
     dispute = case_in_state(world, "submitted")
     task = open_task(dispute, "register")
     invitation = services.invitation_send(actor=world.secretary, organisation=world.corporatie, email="k@r.nl")
+    representation = services.representation_request(dispute=dispute, actor=world.corp_user, name="Mr. X",
+                                                      email="x@advocaten.nl", authorisation=pdf("machtiging")[1])
 
     def url(name, spec, pk):
         args = []
@@ -629,6 +634,8 @@ def test_every_workflow_url_is_for_staff_only_and_hides_unknown_cases(client, wo
             args.append(invitation.pk)
         if spec.get("case"):
             args.append(pk)
+        if spec.get("representation"):
+            args.append(representation.pk)
         if spec.get("task"):
             args.append(task.pk)
         if "action" in spec:

@@ -60,6 +60,11 @@ EXPECTED_OPERATIONS = {
     "join_party": {"secretary": {"exchange", "hearing_scheduled", "deliberation"}},
     # joined cases: joined in the written round, before the hearing, advice and decision they take together
     "join_cases": {"secretary": {"exchange"}},
+    # representatives (issue 15): appointed and checked while the case is handled, ended at any time after filing
+    "request_representation": {"applicant": OPEN, "respondent": OPEN},
+    "check_representation": {"secretary": OPEN},
+    "end_representation": {"applicant": set(DisputeState) - {"draft"}, "respondent": set(DisputeState) - {"draft"},
+                           "secretary": set(DisputeState) - {"draft"}},
 }
 
 

@@ -32,6 +32,7 @@ from .organisations import (
     OrganisationsView,
     OrganisationView,
 )
+from .representatives import RepresentationCheckView, RepresentationEndView
 from .search import SearchView
 from .task import TaskAssignView, TaskView
 
@@ -48,6 +49,8 @@ __all__ = [
     "OrganisationInviteView",
     "OrganisationView",
     "OrganisationsView",
+    "RepresentationCheckView",
+    "RepresentationEndView",
     "LetterView",
     "RosterView",
     "SearchView",

@@ -69,6 +69,12 @@ class CaseView(StaffView):
             # (the secretariat's business: it names the invitees' addresses, which the commission does not need)
             "party_invitations": (organisations.case_invitations(dispute, parties)
                                   if permissions.can_manage_organisations(request.user) else []),
+            # representatives (gemachtigden): the secretariat checks each machtiging here and may end one
+            "representations": (list(dispute.representations.select_related("organisation", "authorisation",
+                                                                             "user", "checked_by"))
+                                if permissions.can_manage_organisations(request.user) else []),
+            "may_check_representations": permissions.may(request.user, dispute, "check_representation"),
+            "may_end_representations": permissions.may(request.user, dispute, "end_representation"),
         }
         return render(request, "workflow/case.html", context)
 
