@@ -29,8 +29,11 @@ def recipients_for(event: DisputeEvent) -> list[str]:
 
     An event naming ``notify_users`` goes to those users, as long as they may still see the case;
     an event with an ``audience`` (reminders) goes to the members of those organisations and the
-    holders of those staff roles; a party-visible transition goes to every member of every party.
+    holders of those staff roles; a party-visible transition goes to every member of every party,
+    and a new filing (``submit``) to the secretariat as well.
     """
+    from .models import StaffRole
+
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     audience = event.payload.get("audience")
     if event.payload.get("notify_users"):  # one message for named users, e.g. who asked for a dossier
@@ -41,7 +44,10 @@ def recipients_for(event: DisputeEvent) -> list[str]:
         users = users.filter(selectors.acting_for(event.dispute, audience.get("organisations", []))
                              | Q(groups__name__in=audience.get("roles", [])))
     elif event.visibility == "parties" and event.kind in NOTIFY_KINDS:
-        users = users.filter(selectors.acting_for(event.dispute, event.dispute.organisation_ids()))
+        parties = selectors.acting_for(event.dispute, event.dispute.organisation_ids())
+        if event.kind == "submit":  # a new filing: the secretariat hears of it too (issue 16, item 5)
+            parties |= Q(groups__name=StaffRole.SECRETARY)
+        users = users.filter(parties)
     else:
         return []
     return sorted(set(users.values_list("email", flat=True)))
@@ -61,10 +67,18 @@ def index_case(*, dispute_id: str) -> int:
 
 @shared_task(acks_late=True, ignore_result=True)
 def notify_event(*, event_id: int) -> int:
-    """E-mail the parties about one event. Returns the number of messages sent by this run."""
+    """E-mail the parties about one event. Returns the number of messages sent by this run.
+
+    Staff among the recipients (the secretariat on a new filing, staff reminders, an assigned task) get the
+    same message with the link to the staff case page instead of the portal's."""
+    from .models import StaffRole
+
     event = DisputeEvent.objects.select_related("dispute").filter(pk=event_id).first()
     if event is None:
         return 0
+    addresses = recipients_for(event)
+    staff = set(get_user_model().objects.filter(email__in=addresses, groups__name__in=StaffRole.values)
+                .values_list("email", flat=True))
     due = event.payload.get("due")
     context = {
         "event": event,
@@ -78,9 +92,11 @@ def notify_event(*, event_id: int) -> int:
         codes = event.payload.get("documents") if event.kind == "request_remedy" else event.payload.get("types")
         context["document_labels"] = [str(DocumentType(c).label) for c in (codes or []) if c in DocumentType.values]
         subject = " ".join(render_to_string("emails/event_subject.txt", context).split())
-        body = render_to_string("emails/event_body.txt", context)
+        bodies = {flag: render_to_string("emails/event_body.txt", {**context, "staff": flag})
+                  for flag in {False, bool(staff)}}
     sent = 0
-    for address in recipients_for(event):
+    for address in addresses:
+        body = bodies[address in staff]
         try:
             with transaction.atomic():
                 Notification.objects.create(

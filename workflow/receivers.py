@@ -3,7 +3,8 @@
 ``disputes.signals.event_recorded`` is sent inside the service's transaction after each event.
 The flow's bookkeeping (viewflow tasks) is updated in that same transaction, so the state and the
 to-do list commit together. A hearing invitation is written to the transactional outbox in that
-transaction too (ADR 0008): it leaves after the commit, and a broker that is down then only delays it.
+transaction too (ADR 0008): it leaves after the commit, and a broker that is down then only delays it. So is
+the cancellation of the calendar entry when a hearing is called off (``cancel_hearing``, tasks.CALENDAR_EVENTS).
 
 The law comes first: if updating the to-do list fails (a bug, not a user error), the legal step
 still goes through, the failure is logged, and the periodic task (tasks.resync_processes) brings
@@ -16,10 +17,10 @@ from django.conf import settings
 from django.db import transaction
 
 from disputes import outbox
-from disputes.services.proceedings import HEARING_EVENTS
 from disputes.signals import event_recorded
 
 from . import sync
+from .tasks import CALENDAR_EVENTS
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def follow_event(sender, *, dispute, event, **kwargs) -> None:
         if getattr(settings, "WORKFLOW_STRICT", False):
             raise
         log.exception("workflow: could not follow event %s (%s) of %s", event.pk, event.kind, dispute.pk)
-    if event.kind in HEARING_EVENTS:
+    if event.kind in CALENDAR_EVENTS:  # the invitation, its update or its cancellation, with the .ics
         outbox.enqueue("workflow.tasks.send_hearing_invitations", event_id=event.pk)
 
 

@@ -58,7 +58,7 @@ def test_a_message_is_written_with_the_change_and_sent_after_commit(world, djang
         dispute = case_in_state(world, "submitted")
     message = OutboxMessage.objects.get(kwargs__event_id=dispute.events.get(kind="submit").pk)
     assert message.sent_at is not None and message.attempts == 1
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 4  # the three party members and the secretariat (a new filing)
 
 
 def test_a_broker_outage_at_commit_keeps_the_task_and_the_relay_sends_it_later(
@@ -75,7 +75,8 @@ def test_a_broker_outage_at_commit_keeps_the_task_and_the_relay_sends_it_later(
     assert outbox.relay(older_than=timedelta(0)) >= 1
     message.refresh_from_db()
     assert message.sent_at is not None
-    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.nl", "bert@example.nl", "gerda@example.nl"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.nl", "bert@example.nl", "gerda@example.nl",
+                                                    "sec@example.nl"]
     assert outbox.relay(older_than=timedelta(0)) == 0  # nothing twice
 
 
@@ -115,6 +116,8 @@ def test_hearing_invitations_wait_in_the_outbox_while_the_broker_is_down(client,
     waiting.refresh_from_db()
     assert waiting.sent_at is not None
     invitations = [m for m in mail.outbox if m.attachments and m.attachments[0][0] == "hoorzitting.ics"]
-    assert sorted(m.to[0] for m in invitations) == ["anna@example.nl", "bert@example.nl", "gerda@example.nl"]
+    # every party member and the commission members seated on the case, each once
+    assert sorted(m.to[0] for m in invitations) == ["anna@example.nl", "bert@example.nl", "chair@example.nl",
+                                                    "gerda@example.nl", "lid2@example.nl", "lid@example.nl"]
     assert outbox.relay(older_than=timedelta(0)) == 0
-    assert len([m for m in mail.outbox if m.attachments and m.attachments[0][0] == "hoorzitting.ics"]) == 3
+    assert len([m for m in mail.outbox if m.attachments and m.attachments[0][0] == "hoorzitting.ics"]) == 6

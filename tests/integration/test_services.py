@@ -230,10 +230,11 @@ def test_parties_hear_about_transitions_by_email_once(world, django_capture_on_c
         dispute = case_in_state(world, "submitted")
     event = dispute.events.get(kind="submit")
     recipients = sorted(m.to[0] for m in mail.outbox)
-    assert recipients == ["anna@example.nl", "bert@example.nl", "gerda@example.nl"]
+    # the party members, and the secretariat: a new filing (issue 16)
+    assert recipients == ["anna@example.nl", "bert@example.nl", "gerda@example.nl", "sec@example.nl"]
     assert all(dispute.case_number in m.subject for m in mail.outbox)
     assert notify_event(event_id=event.pk) == 0  # a second run sends nothing
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 4
 
 
 def test_the_audit_trail_cannot_be_changed_through_the_orm(world):

@@ -164,7 +164,8 @@ def test_happy_path_with_hearing_through_the_task_pages(client, world, django_ca
     assert Task.objects.get(process__disputeprocess__dispute=dispute, flow_task_type="HUMAN",
                             status=STATUS.CANCELED).flow_task.name == "choose_written_procedure"
     invitations = [m for m in mail.outbox if m.attachments and m.attachments[0][0] == "hoorzitting.ics"]
-    assert sorted(m.to[0] for m in invitations) == ["anna@example.nl", "bert@example.nl", "gerda@example.nl"]
+    assert sorted(m.to[0] for m in invitations) == ["anna@example.nl", "bert@example.nl", "chair@example.nl",
+                                                    "gerda@example.nl", "lid2@example.nl", "lid@example.nl"]
 
     clock.set_now(moment("2017-03-06 15:00"))
     sec.ok(dispute, "record_hearing", "record_hearing", minutes=upload("verslag_hoorzitting"))

@@ -484,6 +484,11 @@ def test_letters_are_offered_to_the_secretariat_as_a_starting_point(client, worl
 
 
 # -- hearing invitations -------------------------------------------------------------------------
+#: who is invited to a hearing of the world's case: the parties' members and the commission seated on the case
+INVITED = sorted(["anna@example.nl", "bert@example.nl", "gerda@example.nl",
+                  "chair@example.nl", "lid@example.nl", "lid2@example.nl"])
+
+
 def test_hearing_invitations_carry_an_rfc5545_calendar_and_go_out_once(world, django_capture_on_commit_callbacks):
     dispute = case_in_state(world, "exchange")
     mail.outbox.clear()
@@ -491,11 +496,14 @@ def test_hearing_invitations_carry_an_rfc5545_calendar_and_go_out_once(world, dj
         services.dispute_schedule_hearing(dispute=dispute, actor=world.secretary,
                                           hearing_at=moment("2017-03-06 10:00"), place="Den Haag; zaal 3, Turfmarkt")
     invitations = [m for m in mail.outbox if m.attachments]
-    assert sorted(m.to[0] for m in invitations) == ["anna@example.nl", "bert@example.nl", "gerda@example.nl"]
+    # the parties' members and the commission seated on the case (chair and two members)
+    assert sorted(m.to[0] for m in invitations) == INVITED
     name, content, mimetype = invitations[0].attachments[0]
-    assert name == "hoorzitting.ics" and mimetype.startswith("text/calendar")
+    assert name == "hoorzitting.ics" and mimetype == "text/calendar; method=REQUEST"
     text = content.decode("utf-8") if isinstance(content, bytes) else content
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:") and text.endswith("END:VCALENDAR\r\n")
+    assert "\r\nMETHOD:REQUEST\r\n" in text and "\r\nSTATUS:CONFIRMED\r\n" in text
+    assert "mailto:geschilbeslechting@example.nl" in text.replace("\r\n ", "")  # ORGANIZER: the secretariat
     assert "\r\nDTSTART:20170306T090000Z\r\n" in text  # 10:00 in Amsterdam (CET) is 09:00 UTC
     assert "\r\nDTEND:20170306T110000Z\r\n" in text
     assert re.search(r"\r\nDTSTAMP:2017\d{4}T\d{6}Z\r\n", text)
@@ -506,7 +514,7 @@ def test_hearing_invitations_carry_an_rfc5545_calendar_and_go_out_once(world, dj
     assert "Invitation" not in invitations[0].subject and dispute.case_number in invitations[0].subject
     event = DisputeEvent.objects.get(dispute=dispute, kind="schedule_hearing")
     assert send_hearing_invitations(event_id=event.pk) == 0, "a rerun sends nothing twice"
-    assert HearingInvitation.objects.filter(event=event).count() == 3
+    assert HearingInvitation.objects.filter(event=event).count() == len(INVITED)
 
 
 def test_a_rescheduled_hearing_replaces_the_invitation_and_the_calendar_entry(
@@ -536,7 +544,7 @@ def test_a_rescheduled_hearing_replaces_the_invitation_and_the_calendar_entry(
     moved = DisputeEvent.objects.get(dispute=dispute, kind="hearing_rescheduled")
     assert moved.payload["previous_at"] == first.payload["hearing_at"] and moved.payload["sequence"] == 1
     invitations = [m for m in mail.outbox if m.attachments]
-    assert sorted(m.to[0] for m in invitations) == ["anna@example.nl", "bert@example.nl", "gerda@example.nl"]
+    assert sorted(m.to[0] for m in invitations) == INVITED
     assert invitations[0].subject == f"Gewijzigd: uitnodiging hoorzitting geschil {dispute.case_number}"
     assert "Zaal niet beschikbaar" in invitations[0].body and "maandag 6 maart 2017, 10:00" in invitations[0].body
     text = invitations[0].attachments[0][1]
