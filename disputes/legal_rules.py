@@ -242,7 +242,7 @@ RULES: list[LegalRule] = [
             "Who withdrew when is shown on the parties' case page, the staff case page, the dossier's cover and in "
             "the letters (a notice of withdrawal: whether the case goes on, and for whom); every party is told.",
             "procedure.md §0 [design]",
-            ("disputes.letters.LETTERS", "disputes.dossier.content.collect", "disputes.portal.case.case_context"),
+            ("disputes.letterbook.KINDS", "disputes.dossier.content.collect", "disputes.portal.case.case_context"),
             ("tests/integration/test_withdrawal_and_settlement.py::test_the_party_page_the_staff_page_and_the_dossier_show_who_withdrew_when",
              "tests/integration/test_withdrawal_and_settlement.py::test_the_withdrawal_letter_names_who_withdrew_when",
              "tests/integration/test_withdrawal_and_settlement.py::test_every_party_hears_of_a_co_applicants_withdrawal"),
@@ -299,7 +299,7 @@ RULES: list[LegalRule] = [
             "it was closed).",
             "Awb art. 1:3, 3:45 and 6:7 [law]; correction of a kennelijke verschrijving: case law [src]; "
             "procedure.md §0 [design]",
-            ("disputes.services.aftercare.dispute_correct_decision", "disputes.letters.LETTERS"),
+            ("disputes.services.aftercare.dispute_correct_decision", "disputes.letterbook.KINDS"),
             ("tests/integration/test_aftercare.py::test_a_herstelbesluit_corrects_an_obvious_error_with_its_own_letter_and_event",
              "tests/integration/test_aftercare.py::test_a_herstelbesluit_needs_a_reason_and_the_ministers_official"),
         ),
@@ -359,7 +359,7 @@ RULES: list[LegalRule] = [
             "signs under mandate (MINISTER_MANDATE_FUNCTION), not by the commission's secretariat; so is the "
             "extension notice.",
             "Woningwet art. 44 lid 4 [law]; Awb art. 10:1, 10:10 (mandate) [law]",
-            ("disputes.letters.FROM_THE_MINISTER", "disputes.letters.minister_signature"),
+            ("disputes.letterbook.KINDS", "disputes.letterbook.signature"),
             ("tests/integration/test_decision_safeguards.py::test_the_binding_decision_comes_from_the_minister_namens_deze",),
         ),
         (

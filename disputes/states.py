@@ -255,6 +255,9 @@ OPERATIONS: dict[str, Operation] = {
         # or the secretariat ends the representation at any time after filing (permissions: only a member of the
         # party, never a representative, appoints or ends one)
         _op("request_representation", _("Gemachtigde aanmelden"), OPEN_STATES, *_PARTIES),
+        # the letters of the procedure (docs/letters.md): made from the secretariat's wording, checked and sent by
+        # the ministry's staff; which letter fits which state is the letter kind's (disputes/letterbook.KINDS)
+        _op("send_letter", _("Brief opstellen en versturen"), ALL_STATES - {S.DRAFT}, *_STAFF_OF_THE_MINISTRY),
         _op("check_representation", _("Machtiging controleren"), OPEN_STATES, Actor.SECRETARY),
         _op("end_representation", _("Machtiging beëindigen"), ALL_STATES - {S.DRAFT}, *_PARTIES, Actor.SECRETARY),
         _op("replace_commission_seat", _("Lid commissie vervangen"), COMPOSABLE_STATES, Actor.SECRETARY),

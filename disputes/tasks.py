@@ -116,14 +116,15 @@ def send_letter(*, event_id: int, document_id: str, recipients: list[dict]) -> i
     party (BTIV art. 40 lid 2). ``recipients`` are ``{"organisation": id, "as": capacity}``; each goes to
     ``letters.notice_addresses``. Recorded as a ``Notification`` of the event, so a second run sends nothing
     twice. Parties read their letters on the case page; documents are not e-mailed to them."""
-    from .letters import LETTERS, notice_addresses
-    from .models import Document, Organisation
+    from .letters import notice_addresses
+    from .models import Document, LetterCopy, Organisation
 
     event = DisputeEvent.objects.select_related("dispute__agreement__municipality").filter(pk=event_id).first()
     document = Document.objects.filter(pk=document_id, dispute_id=getattr(event, "dispute_id", None)).first()
     if event is None or document is None:
         return 0
-    kind = next((k for k, (doc_type, _title) in LETTERS.items() if doc_type == document.doc_type), "")
+    copy = LetterCopy.objects.filter(document=document).select_related("letter").first()
+    kind = copy.letter.kind if copy is not None else ""  # the letter's kind (disputes/letterbook.py)
     with document.file.open("rb") as handle:
         content = handle.read()
     sent = 0

@@ -221,3 +221,20 @@ def representative(world, case, *, by=None, email: str = "gemachtigde@advocaten.
                                       last_name="de Wit")
     representation.refresh_from_db()
     return user, representation
+
+
+def letter_text(kind: str, dispute, context: dict | None = None, addressee: int = 0) -> str:
+    """The text of the letter ``kind`` for ``dispute`` in the wording in use (disputes/letterbook.py), as the PDF
+    says it, for its first (or ``addressee``-th) addressee, whitespace collapsed."""
+    import io
+
+    from pypdf import PdfReader
+
+    from disputes import clock, letterbook
+    from disputes.services import current_template
+
+    template = current_template(kind)
+    to = letterbook.KINDS[kind].addressees(dispute, context or {})[addressee]
+    content = letterbook.render_pdf(kind, dispute, to, subject=template.subject, body=template.body,
+                                    on=clock.today(), context=context)
+    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages).split())

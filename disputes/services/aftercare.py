@@ -20,15 +20,14 @@
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from .. import clock
 from ..atw import Term, compute_term, format_date_nl
 from ..models import DeadlineKind, Dispute, Organisation, Step
-from . import deadlines
+from . import deadlines, letters
 from ._core import change, lock, on_commit_notify, require_operation, service
-from .documents import store_all, store_document
+from .documents import store_all
 
 #: Awb 6:9 lid 2: "mits het niet later dan een week na afloop van de termijn is ontvangen"
 POSTAL_GRACE_WEEKS = 1
@@ -147,8 +146,6 @@ def dispute_correct_decision(
     """The Minister's official corrects an obvious error in the binding decision (herstelbesluit): the reason says
     what was corrected; the letter is the uploaded signed version or else generated (``letters.py``); the
     herstelbesluit has its own objection term, so the case does not close before it (and its week) has passed."""
-    from ..letters import LETTERS, render_letter
-
     dispute = lock(dispute, expected_version=expected_version)
     require_operation(dispute, "correct_decision", actor=actor,
                       message=_("Een herstelbesluit volgt op de bindende uitspraak, zolang het geschil niet is "
@@ -158,12 +155,9 @@ def dispute_correct_decision(
     reason = reason.strip()
     if documents:
         letter = store_all(dispute=dispute, actor=actor, files=documents, step=Step.CLOSING)[0]
-    else:
-        doc_type = LETTERS["herstelbesluit"][0]
-        content = render_letter("herstelbesluit", dispute, on=clock.today(), reason=reason)
-        name = f"herstelbesluit-{dispute.case_number or dispute.pk}.pdf"
-        letter = store_document(dispute=dispute, actor=actor, uploaded=ContentFile(content, name=name),
-                                doc_type=doc_type, step=Step.CLOSING)
+    else:  # one copy per party, signed by the official who corrects
+        letter = letters.send_system_letter(dispute, "herstelbesluit", actor=actor, signer=actor,
+                                            context={"reason": reason})[0].document
     rules = deadlines.rules_of(dispute)
     objection = deadlines.set_term(dispute, DeadlineKind.OBJECTION, start=clock.today(),
                                    weeks=rules.objection_weeks, note="herstelbesluit")

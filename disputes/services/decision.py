@@ -8,9 +8,9 @@ from ..atw import format_date_nl
 from ..errors import DeadlineError, GuardFailed
 from ..models import Admissibility, Confidentiality, DeadlineKind, Dispute, DisputePoint, Finding, Recusal, Step
 from ..states import DisputeState
-from . import commission, deadlines
+from . import commission, deadlines, letters
 from ._core import change, fire, lock, on_commit_notify, require_operation, service
-from .documents import store_all, store_generated_letter
+from .documents import store_all
 from .joined import joint_step
 from .review import _after_decision, _clean_reasons
 
@@ -292,17 +292,18 @@ def dispute_extend_decision_term(
     store_all(dispute=dispute, actor=actor, files=documents, step=Step.TERM)
     previous_due = term.due
     term = deadlines.extend_decision_term(dispute, weeks=weeks, reason=reason)
-    notice = store_generated_letter(dispute, "verlengingsbericht", step=Step.TERM, reason=reason, signatory=actor)
+    # the Minister's notice, one copy per addressee (the parties and B&W), signed by the official who extends
+    copies = letters.send_system_letter(dispute, "verlengingsbericht", signer=actor, context={"reason": reason})
     notified = [{"organisation": str(o.pk), "name": o.name, "as": capacity} for capacity, o in addressees]
     event = fire(dispute, "extend_decision_term", actor=actor, payload={
         "weeks": weeks, "reason": reason, "previous_due": previous_due.isoformat(), "due": term.due.isoformat(),
-        "letter": str(notice.pk), "notified": notified,
+        "letter": str(copies[0].document_id), "letters": [str(c.document_id) for c in copies], "notified": notified,
     })
     on_commit_notify(event)  # the parties' members, as for every transition; the notice is on the case page
-    outbox.enqueue(  # the notice itself to B&W, who may not see the case
-        "disputes.tasks.send_letter", event_id=event.pk, document_id=str(notice.pk),
-        recipients=[n for n in notified if n["as"] == "municipality"],
-    )
+    for copy in copies:  # B&W's own copy to B&W, who may not see the case
+        if copy.capacity == "municipality":
+            outbox.enqueue("disputes.tasks.send_letter", event_id=event.pk, document_id=str(copy.document_id),
+                           recipients=[n for n in notified if n["as"] == "municipality"])
     return dispute
 
 

@@ -137,17 +137,6 @@ def dispute_submit_documents(*, dispute: Dispute, actor, documents, note: str = 
     return stored
 
 
-def store_generated_letter(dispute: Dispute, kind: str, *, step: str, **context) -> Document:
-    """Generate a standard letter (disputes.letters) and store it on the case, by the system."""
-    from ..letters import LETTERS, render_letter
-
-    doc_type = LETTERS[kind][0]
-    content = render_letter(kind, dispute, on=clock.today(), **context)
-    name = f"{doc_type}-{dispute.case_number or 'concept'}.pdf"
-    return store_document(dispute=dispute, actor=None, uploaded=ContentFile(content, name=name), doc_type=doc_type,
-                          step=step)
-
-
 def store_all(*, dispute: Dispute, actor, files, step: str | None = None, confidentiality=Confidentiality.PARTIES):
     """Store several ``(doc_type, uploaded)`` pairs; used by services whose step carries documents."""
     return [

@@ -25,9 +25,9 @@ from ..models import (
 )
 from ..rules import rule_set_on
 from ..states import OPEN_STATES, DisputeState
-from . import accounts, deadlines
+from . import accounts, deadlines, letters
 from ._core import change, fire, lock, on_commit_notify, record, require_operation, service
-from .documents import store_all, store_generated_letter
+from .documents import store_all
 
 
 @service
@@ -186,7 +186,7 @@ def dispute_submit(*, dispute: Dispute, actor, expected_version: int | None = No
         late = today > filing.due
         deadlines.close(filing, note="te laat ingediend (A1)" if late else "tijdig ingediend")
     deadlines.set_term(dispute, DeadlineKind.DECISION, start=today, weeks=rules.decision_weeks)
-    store_generated_letter(dispute, "ontvangstbevestiging", step=Step.REGISTRATION)
+    letters.send_system_letter(dispute, "ontvangstbevestiging")  # to each applicant, as a case document
     # a respondent nobody acts for yet is invited through its general e-mail address (docs/accounts.md)
     accounts.invite_unrepresented_respondents(dispute)
     on_commit_notify(event)

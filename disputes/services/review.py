@@ -20,9 +20,9 @@ from ..models import (
     PartyRole,
     Step,
 )
-from . import deadlines
+from . import deadlines, letters
 from ._core import change, fire, lock, on_commit_notify, require_operation, service
-from .documents import store_all, store_generated_letter
+from .documents import store_all
 
 
 def _clean_reasons(reasons) -> list[str]:
@@ -353,9 +353,8 @@ def dispute_declare_inadmissible(
         payload=payload,
     )
     if not any(doc_type == "mededeling_ontvankelijkheid" for doc_type, _file in documents):
-        store_generated_letter(dispute, "niet_ontvankelijk", step=Step.DECISION,
-                               late_remedy_weighed=late_remedy_weighed.strip(),
-                               late_remedy=[d.display_name for d in late])
+        letters.send_system_letter(dispute, "niet_ontvankelijk", context={
+            "late_remedy_weighed": late_remedy_weighed.strip(), "late_remedy": [d.display_name for d in late]})
     _after_decision(dispute)
     on_commit_notify(event)
     return dispute

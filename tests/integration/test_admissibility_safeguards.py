@@ -2,15 +2,17 @@
 secretariat's verdict per point is a proposal that the commission may advise on and the Minister decides.
 """
 
+import io
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from pypdf import PdfReader
 
-from disputes import clock, letters, services
+from disputes import clock, services
 from disputes.errors import DeadlineError, GuardFailed
 from disputes.models import Dispute, DisputeEvent
-from tests.factories import case_in_state, moment, pdf
+from tests.factories import case_in_state, letter_text, moment, pdf
 from workflow import casefile
 
 pytestmark = pytest.mark.django_db
@@ -73,10 +75,14 @@ def test_whole_case_inadmissibility_cannot_silently_contradict_a_point_found_adm
 def test_whole_case_inadmissibility_is_sent_to_the_parties_with_its_letter(world):
     dispute = _in_review_with(world, (False, ["A3"], "Inhoud van de woonvisie."))
     services.dispute_declare_inadmissible(dispute=dispute, actor=world.official)
-    letter = fresh(dispute).documents.current().get(doc_type="mededeling_ontvankelijkheid")
-    assert letter.confidentiality == "parties" and letter.uploaded_by is None
-    body = " ".join(markup for _style, markup in letters._body("niet_ontvankelijk", fresh(dispute), {}))
+    # the Minister's decision, one copy to each party (disputes/letterbook.py), with the reasons per point in words
+    copies = list(fresh(dispute).documents.current().filter(doc_type="mededeling_ontvankelijkheid"))
+    assert len(copies) == fresh(dispute).parties.count()
+    assert all(c.confidentiality == "parties" and c.uploaded_by is None for c in copies)
+    with copies[0].file.open("rb") as handle:
+        body = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(handle.read())).pages).split())
     assert "Inhoud van de woonvisie." in body and "A3 gaat over de inhoud van gemeentelijk beleid" in body
+    assert "namens deze" in body and "Bezwaar" in body
 
 
 def test_not_treating_an_incomplete_request_is_refused_four_weeks_after_the_remedy_term(world):
@@ -184,7 +190,7 @@ def test_the_commission_advises_and_the_minister_departs_on_a_point_proposed_ina
                           reason="Het punt vraagt de Minister de woonvisie zelf te herzien; dat is beleid.")
     p2 = fresh(dispute).points.get(key="p2")
     assert (p2.decision_admissibility, p2.decision_finding, p2.decision_follows_advice) == ("inadmissible", "", False)
-    body = " ".join(markup for _style, markup in letters._body("bindende_uitspraak", fresh(dispute), {}))
+    body = letter_text("bindende_uitspraak", fresh(dispute))
     assert "A3 gaat over de inhoud van gemeentelijk beleid" in body
     assert "de woonvisie zelf te herzien" in body
 

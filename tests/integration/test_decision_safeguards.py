@@ -11,9 +11,8 @@ from pypdf import PdfReader
 
 from disputes import clock, services
 from disputes.errors import DeadlineError, NotPermitted
-from disputes.letters import render_letter
 from disputes.models import Deadline, DisputeEvent, Document, Membership, OutboxMessage
-from tests.factories import case_in_state, moment, pdf
+from tests.factories import case_in_state, letter_text, moment, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -64,15 +63,19 @@ def test_the_extension_notice_goes_to_every_party_and_to_b_and_w_of_the_gemeente
     with django_capture_on_commit_callbacks(execute=True):
         services.dispute_extend_decision_term(dispute=dispute, actor=world.official, weeks=4,
                                               reason="De hoorzitting is pas op 20 maart.")
-    notice = Document.objects.get(dispute=dispute, doc_type="verlengingsbericht")
-    assert notice.uploaded_by is None and notice.confidentiality == "parties"
-    with notice.file.open("rb") as handle:
+    # one copy of the Minister's notice to each addressee: the two parties and the college van B&W
+    notices = list(Document.objects.filter(dispute=dispute, doc_type="verlengingsbericht").order_by("pk"))
+    assert len(notices) == 3
+    assert all(n.uploaded_by is None and n.confidentiality == "parties" for n in notices)
+    to_college = next(c.document for c in notices[0].letter_copy.letter.copies.all() if c.capacity == "municipality")
+    with to_college.file.open("rb") as handle:
         text = pdf_text(handle.read())
-    assert "De hoorzitting is pas op 20 maart." in text and "10-04-2017" in text
-    assert "college van burgemeester en wethouders van Gemeente Leiderdorp" in text
-    assert text.startswith("De Minister van Volkshuisvesting") and "namens deze" in text  # the Minister's notice
+    assert "De hoorzitting is pas op 20 maart." in text and "10 april 2017" in text
+    assert "Het college van burgemeester en wethouders van Leiderdorp" in text  # the addressee
+    assert "Geacht college van burgemeester en wethouders" in text
+    assert "Ministerie van Volkshuisvesting" in text and "namens deze" in text  # the Minister's notice
     event = dispute.events.get(kind="extend_decision_term")
-    assert event.payload["letter"] == str(notice.pk)
+    assert event.payload["letters"] and set(event.payload["letters"]) == {str(n.pk) for n in notices}
     assert {(n["name"], n["as"]) for n in event.payload["notified"]} == {
         ("Huurdersbelangenorganisatie Leiderdorp", "applicant"), ("Rijnhart Wonen", "respondent"),
         ("Gemeente Leiderdorp", "municipality"),
@@ -82,7 +85,7 @@ def test_the_extension_notice_goes_to_every_party_and_to_b_and_w_of_the_gemeente
     assert sorted(letters) == ["anna@example.nl", "bert@example.nl", "college@leiderdorp.nl"]
     to_b_and_w = letters["college@leiderdorp.nl"]
     assert to_b_and_w.attachments[0][0] == f"verlengingsbericht-{dispute.case_number}.pdf"
-    assert "10-04-2017" in pdf_text(to_b_and_w.attachments[0][1])
+    assert "10 april 2017" in pdf_text(to_b_and_w.attachments[0][1])
     assert event.notifications.filter(recipient="college@leiderdorp.nl").exists()
     from disputes.dossier.content import _event_detail
 
@@ -136,10 +139,11 @@ def test_the_adoption_task_is_not_offered_to_who_decided_the_points(world):
 def test_the_binding_decision_comes_from_the_minister_namens_deze(world, settings):
     settings.MINISTER_MANDATE_FUNCTION = "de directeur Woningmarkt"
     dispute = case_in_state(world, "decided")
-    text = pdf_text(render_letter("bindende_uitspraak", dispute, on=date(2017, 3, 1)))
+    text = letter_text("bindende_uitspraak", dispute)
     assert "Secretariaat" not in text
-    assert ("De Minister van Volkshuisvesting en Ruimtelijke Ordening, namens deze, "
-            "de directeur Woningmarkt") in text
+    adopted = dispute.decision_adopted_by.get_full_name() or dispute.decision_adopted_by.get_username()
+    assert (f"De Minister van Volkshuisvesting en Ruimtelijke Ordening, namens deze, {adopted} "
+            "De directeur Woningmarkt") in text
     assert "De Minister van Volkshuisvesting en Ruimtelijke Ordening doet" in text
 
 
@@ -151,7 +155,7 @@ def test_the_binding_decision_gives_the_reasons_of_an_inadmissible_point_in_word
         admissibility="inadmissible", decision_admissibility="inadmissible", inadmissibility_reasons=["A3", "A7"],
         admissibility_note="De verdeling over de wijken is gemeentelijk beleid.",
     )
-    text = pdf_text(render_letter("bindende_uitspraak", dispute, on=date(2017, 3, 1)))
+    text = letter_text("bindende_uitspraak", dispute)
     assert "gaat over de inhoud van gemeentelijk beleid" in text
     assert "geen woonvisie of volkshuisvestingsbeleid" in text
     assert "De verdeling over de wijken is gemeentelijk beleid." in text

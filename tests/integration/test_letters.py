@@ -1,4 +1,5 @@
-"""Generated letters: read back as PDFs, with the case data, the remedies clause and escaped text."""
+"""Generated letters: read back as PDFs, with the case data, the remedies clause and escaped text
+(disputes/letterbook.py; every kind from its shipped wording: tests/integration/test_letter_kinds.py)."""
 
 import io
 from datetime import date
@@ -6,9 +7,8 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from disputes import clock, services
-from disputes.letters import LETTERS, render_letter
-from tests.factories import case_in_state, moment
+from disputes import clock, letterbook, services
+from tests.factories import case_in_state, letter_text, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -19,29 +19,34 @@ def pdf_text(content: bytes) -> str:
 
 def test_submission_stores_an_acknowledgement_with_the_case_number_and_decision_date(world):
     dispute = case_in_state(world, "submitted")
-    ack = dispute.documents.get(doc_type="ontvangstbevestiging")
+    ack = dispute.documents.get(doc_type="ontvangstbevestiging")  # one applicant: one copy
     assert ack.bundle.step == "registration" and ack.uploaded_by is None and ack.confidentiality == "parties"
+    assert ack.letter_copy.organisation == world.huurders and ack.letter_copy.letter.template.version == 1
     with ack.file.open("rb") as handle:
-        text = pdf_text(handle.read())
-    assert dispute.case_number in text
-    assert "13-03-2017" in text  # the decision deadline
+        text = " ".join(pdf_text(handle.read()).split())
+    assert dispute.case_number in text and world.huurders.name in text
+    assert "13 maart 2017" in text  # the decision deadline
     assert "geen bezwaar" in text  # its remedies clause
+    event = dispute.events.get(kind="letter_sent")
+    assert event.payload["kind"] == "ontvangstbevestiging" and event.payload["template_version"] == 1
 
 
-@pytest.mark.parametrize("kind", sorted(LETTERS))
-def test_every_letter_renders_with_its_remedies_clause(world, kind):
-    dispute = case_in_state(world, "decided")
-    content = render_letter(kind, dispute, on=date(2017, 3, 1), when="10-03-2017 10:00", place="Den Haag",
-                            reason="Machtiging ontbreekt")
-    text = pdf_text(content)
-    assert dispute.case_number in text and "Rechtsmiddelen" in text
-    assert render_letter(kind, dispute, on=date(2017, 3, 1), when="10-03-2017 10:00", place="Den Haag",
-                         reason="Machtiging ontbreekt") == content  # deterministic
+@pytest.mark.parametrize("kind", ["ontvangstbevestiging", "bindende_uitspraak", "mededeling_schikking"])
+def test_a_letter_renders_the_same_twice(world, kind):
+    dispute = case_in_state(world, "decided" if kind != "mededeling_schikking" else "settled")
+    template = services.current_template(kind)
+    addressee = letterbook.KINDS[kind].addressees(dispute, {})[0]
+
+    def render():
+        return letterbook.render_pdf(kind, dispute, addressee, subject=template.subject, body=template.body,
+                                     on=date(2017, 3, 1))
+
+    assert render() == render()  # deterministic
 
 
 def test_the_decision_letter_names_the_objection_term(world):
     dispute = case_in_state(world, "decided")
-    text = pdf_text(render_letter("bindende_uitspraak", dispute, on=date(2017, 3, 1)))
+    text = letter_text("bindende_uitspraak", dispute)
     assert "zes weken" in text and "bezwaarschrift" in text
 
 
@@ -53,14 +58,14 @@ def test_markup_in_user_text_is_printed_literally(world):
         points=[{"title": '<b>vet</b><img src="/etc/passwd"/> & co'}],
     )
     services.dispute_submit(dispute=dispute, actor=world.tenant)
-    text = pdf_text(render_letter("ontvangstbevestiging", dispute))
+    text = letter_text("ontvangstbevestiging", dispute)
     assert '<b>vet</b><img src="/etc/passwd"/> & co' in text
 
 
 def test_the_remedy_against_the_decision_is_bezwaar_unless_configured_as_direct_beroep(world, settings):
     """docs/adr/0016: bezwaar at the Minister first (Awb 7:1) by default; DECISION_REMEDY=beroep names the court."""
     dispute = case_in_state(world, "decided")
-    assert "bezwaarschrift" in pdf_text(render_letter("bindende_uitspraak", dispute, on=date(2017, 3, 1)))
+    assert "bezwaarschrift" in letter_text("bindende_uitspraak", dispute)
     settings.DECISION_REMEDY, settings.DECISION_APPEAL_BODY = "beroep", "de rechtbank Den Haag"
-    text = " ".join(pdf_text(render_letter("bindende_uitspraak", dispute, on=date(2017, 3, 1))).split())
+    text = letter_text("bindende_uitspraak", dispute)
     assert "beroep instellen bij de rechtbank Den Haag" in text and "bezwaarschrift" not in text

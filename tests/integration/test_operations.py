@@ -20,10 +20,10 @@ def test_available_actions_in_the_response_round_per_person(world):
                                       *representatives}
     assert available["secretary"] == {"settle", "close_responses", "allow_late_response", "send_reminder",
                                       "add_document", "compose_commission", "replace_commission_seat",
-                                      "check_representation", "end_representation"}
+                                      "check_representation", "end_representation", "send_letter"}
     assert available["chair"] == {"add_document", "recuse"}
     assert available["commission_member"] == {"add_document", "recuse"}
-    assert available["official"] == {"extend_decision_term", "add_document"}
+    assert available["official"] == {"extend_decision_term", "add_document", "send_letter"}
     assert available["outsider"] == set()
 
 

@@ -63,6 +63,8 @@ EXPECTED_OPERATIONS = {
     # representatives (issue 15): appointed and checked while the case is handled, ended at any time after filing
     "request_representation": {"applicant": OPEN, "respondent": OPEN},
     "check_representation": {"secretary": OPEN},
+    # letters (issue 16): drafted, checked and sent by the ministry's staff after filing
+    "send_letter": {"secretary": set(DisputeState) - {"draft"}, "minister_official": set(DisputeState) - {"draft"}},
     "end_representation": {"applicant": set(DisputeState) - {"draft"}, "respondent": set(DisputeState) - {"draft"},
                            "secretary": set(DisputeState) - {"draft"}},
 }

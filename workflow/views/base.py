@@ -10,9 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from disputes import permissions
+from disputes import letterbook, permissions
 from disputes.errors import NOT_IN_THIS_STATE, Conflict, DeadlineError, NotPermitted
-from disputes.letters import LETTERS
 from disputes.models import Dispute, StaffRole
 from disputes.services import CONFLICT_MESSAGE
 
@@ -102,7 +101,8 @@ def build_form(action, dispute, user, *, point=None, data=None, files=None):
 
 
 def letters_for(user) -> list:
-    """The letters (kind, title) this user may generate: secretariat and ministry officials only."""
+    """The letter kinds (kind, title) this user may download blank, with the wording in use (``workflow:letter``):
+    secretariat and ministry officials only."""
     if not permissions.has_role(user, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL):
         return []
-    return [(kind, title) for kind, (_doc_type, title) in LETTERS.items()]
+    return [(kind, spec.title) for kind, spec in letterbook.KINDS.items()]
