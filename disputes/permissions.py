@@ -41,6 +41,17 @@ def can_manage_organisations(user) -> bool:
                 and (user.is_superuser or has_role(user, StaffRole.SECRETARY)))
 
 
+def can_publish(user) -> bool:
+    """Publishing decisions without personal data (docs/publication.md): the secretariat prepares, reviews and a
+    second member of it approves (four eyes: ``services.publication.reviewers_excluded``)."""
+    return can_manage_organisations(user)
+
+
+def can_edit_letter_templates(user) -> bool:
+    """The wording of the letters (/werk/brieven/, docs/letters.md): the secretariat (and superusers)."""
+    return can_manage_organisations(user)
+
+
 def active_party_ids(dispute: Dispute, role: str | None = None) -> set:
     """The organisations that act as ``role`` (or as any party) on the case: an applicant that withdrew its part
     of a joint request (``DisputeParty.withdrawn_at``) no longer does. It still sees the case as a former party

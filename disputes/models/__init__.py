@@ -30,6 +30,7 @@ from .document import (
     Step,
 )
 from .event import DisputeEvent, EventKind, Notification, OutboxMessage, event_label
+from .letters import Letter, LetterCopy, LetterStatus, LetterTemplate
 from .party import (
     COMMISSION_ROLES,
     TENANT_KINDS,
@@ -39,9 +40,12 @@ from .party import (
     Province,
     StaffRole,
 )
+from .publication import Publication, PublicationStatus, Replacement, ReplacementKind
 from .search import DocumentPageText, DocumentText, SearchEntry, TextOutcome
 
 __all__ = [
+    "Letter", "LetterCopy", "LetterStatus", "LetterTemplate",
+    "Publication", "PublicationStatus", "Replacement", "ReplacementKind",
     "Invitation", "InvitationKind", "Representation", "RepresentationStatus",
     "DocumentPageText", "DocumentText", "SearchEntry", "TextOutcome",
     "AccessAction", "AccessLogEntry", "AccessResult",

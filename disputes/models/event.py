@@ -53,6 +53,12 @@ _OTHER_EVENTS = (
     ("representation_approved", _("Machtiging goedgekeurd")),
     ("representation_refused", _("Machtiging afgewezen")),
     ("representation_ended", _("Machtiging beëindigd")),
+    ("letter_sent", _("Brief verstuurd")),
+    ("letter_edited", _("Tekst van een conceptbrief aangepast")),
+    ("letter_discarded", _("Conceptbrief weggegooid")),
+    ("publication_prepared", _("Publicatie voorbereid")),
+    ("publication_published", _("Uitspraak gepubliceerd")),
+    ("publication_withdrawn", _("Publicatie ingetrokken")),
 )
 
 #: Every kind of audit event, with its label: each transition (``TRANSITIONS``) and the other events above.

@@ -1,5 +1,6 @@
 """Expectations (``expect`` steps and the final ``expect``): the case's state, case number, points,
-deadlines and the applicants that withdrew (``withdrawn_by``) as the scenario says they should be at that moment.
+deadlines, the applicants that withdrew (``withdrawn_by``), the letters and the publication (``published``,
+``not_in_publication``) as the scenario says they should be at that moment.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def check_expectation(world: World, what: str, expectation: dict) -> None:
         problems.extend(_withdrawn_problems(world, what, dispute, expectation["withdrawn_by"]))
     if "letters" in expectation:
         problems.extend(_letter_problems(world, what, dispute, expectation["letters"]))
+    if "published" in expectation or "not_in_publication" in expectation:
+        problems.extend(_publication_problems(what, dispute, expectation))
     if problems:
         raise ScenarioError(f"{what}: verwachting klopt niet: " + "; ".join(problems))
 
@@ -87,11 +90,11 @@ def _withdrawn_problems(world: World, what: str, dispute: Dispute, keys) -> list
 
 
 def _letter_problems(world: World, what: str, dispute: Dispute, letters) -> list[str]:
-    """``letters: {document type: {count: n, sent_to: [org keys]}}``: the case has ``n`` letters of that type
-    that the product generated, and the event of each names every organisation of ``sent_to`` as notified; one
-    notified as the college van B&W (``municipality``) also has the letter itself in the outbox
-    (``disputes.tasks.send_letter``)."""
-    from ..models import DisputeEvent, OutboxMessage
+    """``letters: {document type: {count: n, sent_to: [org keys]}}``: the case has ``n`` letters of that type that
+    the product made by itself (disputes/letterbook.py: one copy per addressee, each a case document), and each
+    has a copy addressed to every organisation of ``sent_to``; a copy to the college van B&W (``municipality``)
+    is also in the outbox as the letter itself (``disputes.tasks.send_letter``)."""
+    from ..models import Letter, OutboxMessage
 
     if not isinstance(letters, dict):
         raise ScenarioError(f"{what}: 'letters' is een mapping documentsoort -> {{count, sent_to}}")
@@ -99,21 +102,48 @@ def _letter_problems(world: World, what: str, dispute: Dispute, letters) -> list
     for doc_type, spec in letters.items():
         if not isinstance(spec, dict) or set(spec) - {"count", "sent_to"}:
             raise ScenarioError(f"{what}: bij brief '{doc_type}' kunnen count en sent_to")
-        generated = list(dispute.documents.filter(doc_type=doc_type, uploaded_by__isnull=True).order_by("uploaded_at"))
+        generated = list(Letter.objects.filter(dispute=dispute, copies__document__doc_type=doc_type,
+                                               copies__document__uploaded_by__isnull=True)
+                         .distinct().order_by("created_at").prefetch_related("copies"))
         if "count" in spec and len(generated) != spec["count"]:
             problems.append(f"{len(generated)} brief/brieven '{doc_type}', verwacht {spec['count']}")
         wanted = {world.organisation(str(key), what) for key in spec.get("sent_to") or []}
-        for document in generated:
-            event = DisputeEvent.objects.filter(dispute=dispute, payload__letter=str(document.pk)).first()
-            notified = {n["organisation"]: n["as"] for n in (event.payload.get("notified") or [])} if event else {}
-            mailed = {r["organisation"] for m in OutboxMessage.objects.filter(
-                task="disputes.tasks.send_letter", kwargs__event_id=getattr(event, "pk", None))
-                for r in m.kwargs.get("recipients", [])}
-            letter = f"brief '{doc_type}' van {document.uploaded_at:%d-%m-%Y}"
+        for letter in generated:
+            copies = [c for c in letter.copies.all() if c.organisation_id]
+            mailed = {m.kwargs.get("document_id") for m in OutboxMessage.objects.filter(
+                task="disputes.tasks.send_letter", kwargs__document_id__in=[str(c.document_id) for c in copies])}
+            name = f"brief '{doc_type}' van {letter.created_at:%d-%m-%Y}"
             for organisation in sorted(wanted, key=lambda o: o.name):
-                pk = str(organisation.pk)
-                if pk not in notified:
-                    problems.append(f"{letter} niet aan {organisation.name}")
-                elif notified[pk] == "municipality" and pk not in mailed:
-                    problems.append(f"{letter} niet verstuurd aan het college van B&W van {organisation.name}")
+                theirs = [c for c in copies if c.organisation_id == organisation.pk]
+                if not theirs:
+                    problems.append(f"{name} niet aan {organisation.name}")
+                elif any(c.capacity == "municipality" and str(c.document_id) not in mailed for c in theirs):
+                    problems.append(f"{name} niet verstuurd aan het college van B&W van {organisation.name}")
+    return problems
+
+
+def _publication_problems(what: str, dispute: Dispute, expectation: dict) -> list[str]:
+    """``published: true|false``: the case's decision is in the public register (docs/publication.md) or not;
+    ``not_in_publication: [text]``: none of these texts is in the published text (its title, headings and
+    paragraphs), compared case-insensitively."""
+    from ..models import PublicationStatus
+
+    found = dispute.publications.filter(status=PublicationStatus.PUBLISHED).first()
+    problems = []
+    if "published" in expectation:
+        wanted = expectation["published"]
+        if not isinstance(wanted, bool):
+            raise ScenarioError(f"{what}: 'published' is true of false")
+        if wanted != (found is not None):
+            problems.append("de uitspraak is gepubliceerd, verwacht niet" if found is not None
+                            else "de uitspraak is niet gepubliceerd")
+    texts = expectation.get("not_in_publication") or []
+    if not isinstance(texts, list):
+        texts = [texts]
+    if texts:
+        if found is None:
+            return [*problems, "er is geen gepubliceerde tekst om te controleren"]
+        published = " ".join([found.title] + [t for part in found.published_sections
+                                              for t in [part["heading"], *part["paragraphs"]]]).lower()
+        problems += [f"'{t}' staat in de publicatie" for t in texts if str(t).lower() in published]
     return problems

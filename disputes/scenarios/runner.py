@@ -26,6 +26,19 @@ true`` with reasons and a note declares a point the secretariat found admissible
 ``advised_admissibility`` and ``decided_admissibility`` (``admissible``, ``inadmissible`` or null: the commission's
 advice and the Minister's decision on the point's admissibility; ``admissibility`` is the secretariat's proposal).
 
+Letters (issue 16): ``send_letter`` (secretary or Minister's official: ``kind``, a letter kind of
+``disputes.letterbook.KINDS`` that fits the case's state, e.g. ``uitnodiging_hoorzitting`` once the hearing is
+scheduled) drafts the letter with the wording in use and sends it: one PDF per addressee among the case's documents,
+the parties told by e-mail that a letter is waiting, the template version in the case event ``letter_sent``; a
+``vraag_inlichtingen`` is about the latest question. A kind that does not fit the state is refused (``transition``).
+
+Publication (issue 17, docs/publication.md): ``prepare_publication`` (secretary) prepares the publication version of a
+decided case, the names and identifying patterns found replaced; ``add_replacement`` (secretary: ``original``,
+optional ``replacement``, by default ``[persoon]``, and ``reason``) takes one more text out of it;
+``approve_publication`` (another secretary: never who prepared it or changed a replacement, else ``permission``)
+publishes it. ``expect`` also takes ``published: true|false`` and ``not_in_publication: [text]`` (none of these texts
+is in the published text).
+
 The others of the agreement (Awb 4:8): ``invite_view`` (secretary: ``organisation``, a party to the agreement that
 is no party to the case; optional ``question``, ``deadline``, ``documents``) invites it to give its view; its
 members then see the case and answer with ``answer_information``; ``join_party`` (secretary: ``organisation``,

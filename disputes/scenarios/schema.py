@@ -21,7 +21,7 @@ TOP_LEVEL_KEYS = {"name", "description", "organisations", "users", "agreement", 
 STEP_KEYS = {"do", "at", "by", "expect_error", "comment"}
 DOCUMENT_KEYS = {"type", "pages", "name", "confidentiality"}
 #: the keys of an ``expect`` step and of the final ``expect``
-EXPECT_KEYS = {"state", "points", "deadlines", "case", "withdrawn_by", "letters"}
+EXPECT_KEYS = {"state", "points", "deadlines", "case", "withdrawn_by", "letters", "published", "not_in_publication"}
 #: marks a step's field as required (``field``)
 REQUIRED = object()
 

@@ -270,6 +270,48 @@ def _answer_information(w: World, step, actor, what):
     )
 
 
+def _send_letter(w: World, step, actor, what):
+    """The secretariat (or a Minister's official) drafts a letter of ``kind`` (a code of ``letterbook.KINDS``) with
+    the wording in use and sends it as it is: one case document per addressee, the parties told by e-mail, the
+    template version in the case event. A ``vraag_inlichtingen`` is about the latest question."""
+    letter = services.letter_draft(dispute=w.case(what), actor=actor, kind=str(field(step, "kind", what)))
+    letter = services.letter_send(letter=letter, actor=actor)
+    names = ", ".join(c.addressee for c in letter.copies.order_by("pk"))
+    w.log(f"{what}: brief '{letter.kind}' (tekst versie {letter.template.version}) verstuurd aan {names}")
+
+
+def _prepare_publication(w: World, step, actor, what):
+    """The secretariat prepares the publication version of the decided case (docs/publication.md): the names of the
+    persons the product knows on the case and every identifying pattern are replaced."""
+    made = services.publication_prepare(dispute=w.case(what), actor=actor)
+    w.log(f"{what}: publicatie voorbereid, {len(services.publication.active(made))} vervanging(en)")
+
+
+def _publication_in_preparation(w: World, what: str):
+    from ..models import PublicationStatus
+
+    found = services.current_publication(w.case(what))
+    if found is None or found.status != PublicationStatus.PREPARED:
+        raise ScenarioError(f"{what}: er is geen publicatie in voorbereiding")
+    return found
+
+
+def _add_replacement(w: World, step, actor, what):
+    """The secretariat takes one more piece of text out of the publication: ``original``, ``replacement`` (by
+    default ``[persoon]``) and ``reason``."""
+    services.replacement_add(publication_=_publication_in_preparation(w, what), actor=actor,
+                             original=text(step, "original", what, REQUIRED),
+                             replacement=text(step, "replacement", what, "[persoon]"),
+                             reason=text(step, "reason", what))
+
+
+def _approve_publication(w: World, step, actor, what):
+    """A second member of the secretariat approves: the publication is in the register (four eyes: never who
+    prepared it or changed a replacement)."""
+    made = services.publication_approve(publication_=_publication_in_preparation(w, what), actor=actor)
+    w.log(f"{what}: gepubliceerd als /uitspraken/{made.slug}/")
+
+
 def _reschedule_hearing(w: World, step, actor, what):
     services.dispute_reschedule_hearing(
         dispute=w.case(what),
@@ -489,6 +531,10 @@ VERBS: dict[str, tuple[Callable, set[str], bool]] = {
     "allow_late_response": (_allow_late_response, _keys("party"), True),
     "request_information": (_request_information, _keys("party", "question", "deadline", "documents"), True),
     "answer_information": (_answer_information, _keys("party", "answer", "documents"), True),
+    "send_letter": (_send_letter, _keys("kind"), True),
+    "prepare_publication": (_prepare_publication, set(), True),
+    "add_replacement": (_add_replacement, _keys("original", "replacement", "reason"), True),
+    "approve_publication": (_approve_publication, set(), True),
     "invite_view": (_invite_view, _keys("organisation", "question", "deadline", "documents"), True),
     "join_party": (_join_party, _keys("organisation", "reason"), True),
     "schedule_hearing": (_schedule_hearing, _keys("hearing_at", "place", "documents", "after_term_reason"), True),
@@ -515,5 +561,6 @@ VERBS: dict[str, tuple[Callable, set[str], bool]] = {
     "replace_seat": (_replace_seat, _keys("seat", "user", "reason"), True),
     "export_dossier": (_export_dossier, _keys("audience"), True),
     "tick": (_tick, set(), False),
-    "expect": (_expect, _keys("state", "points", "deadlines", "case", "withdrawn_by", "letters"), False),
+    "expect": (_expect, _keys("state", "points", "deadlines", "case", "withdrawn_by", "letters", "published",
+                              "not_in_publication"), False),
 }

@@ -35,6 +35,16 @@ from .enforcement import enforce_deadlines
 from .filing import dispute_file, dispute_submit, dispute_withdraw, effort_record
 from .interested import dispute_invite_view, dispute_join_party
 from .joined import dispute_join_cases
+from .letters import (
+    current_template,
+    letter_discard,
+    letter_draft,
+    letter_edit,
+    letter_send,
+    letter_template_reset,
+    letter_template_save,
+    send_system_letter,
+)
 from .proceedings import (
     dispute_allow_late_response,
     dispute_answer_information,
@@ -47,6 +57,14 @@ from .proceedings import (
     dispute_schedule_hearing,
     dispute_skip_hearing,
     point_by_key,
+)
+from .publication import (
+    current_publication,
+    publication_approve,
+    publication_prepare,
+    publication_withdraw,
+    replacement_add,
+    replacement_undo,
 )
 from .reminders import dispute_send_reminder, reminder_deadlines, send_reminders
 from .representatives import representation_check, representation_end, representation_request
@@ -91,6 +109,10 @@ __all__ = [
     "InvitationClosed", "invitation_accept", "invitation_revoke", "invitation_send", "membership_end",
     "organisation_create", "organisation_update",
     "representation_check", "representation_end", "representation_request",
+    "current_publication", "publication_approve", "publication_prepare", "publication_withdraw", "replacement_add",
+    "replacement_undo",
+    "current_template", "letter_discard", "letter_draft", "letter_edit", "letter_send", "letter_template_reset",
+    "letter_template_save", "send_system_letter",
     "dispute_correct_decision", "dispute_record_objection", "dispute_invite_view", "dispute_join_party",
     "dispute_join_cases",
     "TRANSITION_SERVICES", "dispute_accept", "dispute_allow_late_response", "dispute_answer_information",

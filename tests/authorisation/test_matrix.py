@@ -150,6 +150,9 @@ def _make_objects(world) -> dict:
     world.interested = member("lotte", linge)
     services.dispute_invite_view(dispute=case, actor=world.secretary, organisation=linge)
     questions = {d.organisation_id: d.pk for d in case.deadlines.filter(kind="information")}
+    # a draft letter of the case: a vraag om inlichtingen to the applicant (workflow:letter-edit and the like)
+    case_letter = services.letter_draft(dispute=case, actor=world.secretary, kind="vraag_inlichtingen",
+                                        context={"deadline": questions[world.huurders.pk]})
     # a case waiting for the verweer, and one waiting for the applicant to supply what is missing
     responding = case_in_state(world, "awaiting_response")
     remedying = case_in_state(world, "admissibility_review")
@@ -164,6 +167,10 @@ def _make_objects(world) -> dict:
     with TestCase.captureOnCommitCallbacks(execute=True):
         export = dossier_services.dossier_request_export(dispute=decided, actor=world.secretary, audience="party")
     export = DossierExport.objects.get(pk=export.pk)
+    # the decided case's publication in the public register (register-*): prepared by the secretary, approved by a
+    # second secretary (four eyes)
+    publication = services.publication_prepare(dispute=decided, actor=world.secretary)
+    publication = services.publication_approve(publication_=publication, actor=staff("sec2", "secretary"))
     # the secretary holds the open hearing-planning task of the case
     task = DisputeProcess.objects.get(dispute=case).task_set.get(finished__isnull=True, flow_task=_node("plan_hearing"))
     task.owner = world.secretary
@@ -176,6 +183,19 @@ def _make_objects(world) -> dict:
     world.representative, representation = representative(world, case)
     waiting = services.representation_request(dispute=case, actor=world.corp_user, name="Mr. B. Bos",
                                               email="bos@advocaten.example", authorisation=pdf("machtiging")[1])
+    # publication (docs/publication.md): a decided case whose publication a second secretary prepared, with a
+    # replacement added by hand (so the secretary may approve it: four eyes), and one whose publication is in the
+    # register (withdrawn by the secretary)
+    sec2 = staff("sec2", "secretary")
+    publishing, published = case_in_state(world, "decided"), case_in_state(world, "decided")
+    for other in (publishing, published):
+        services.dispute_recuse(dispute=other, actor=world.recused, reason="Eerder betrokken")
+    prepared = services.publication_prepare(dispute=publishing, actor=sec2)
+    by_hand = services.replacement_add(publication_=prepared, actor=sec2, original="Rijnhart Wonen",
+                                       replacement="[corporatie]", reason="Proef")
+    services.publication_approve(publication_=services.publication_prepare(dispute=published, actor=world.secretary),
+                                 actor=sec2)
+    at("2017-03-02 10:00")
     for made in (case, draft, responding, remedying):
         made.refresh_from_db()
     return {
@@ -192,6 +212,8 @@ def _make_objects(world) -> dict:
         "task": task.pk,
         "case_action": "verlengen",
         "letter": "verlengingsbericht",
+        "case_letter": case_letter.pk,
+        "letter_addressee": 1,  # the first addressee of a letter (workflow:letter-preview)
         "question_applicant": questions[world.huurders.pk],
         "question_respondent": questions[world.corporatie.pk],
         "question_interested": questions[linge.pk],  # its invitation to give its view
@@ -201,6 +223,7 @@ def _make_objects(world) -> dict:
         "remedying_version": remedying.version,
         "decided": decided.pk,
         "export": export.pk,
+        "publication_slug": publication.slug,
         "download_kind": "pdf",
         "enrolment_token": "geen-geldige-link",
         "reset_uid": "MQ",  # a password-reset link with a made-up token (disputes/password_reset.py)
@@ -213,6 +236,9 @@ def _make_objects(world) -> dict:
         "invitation_token": invitation_token(invitation),
         "representation": representation.pk,
         "representation_waiting": waiting.pk,
+        "publishing": publishing.pk,
+        "publication_replacement": by_hand.pk,
+        "published": published.pk,
     }
 
 

@@ -606,6 +606,12 @@ ACCESS = {
     "task-assign": {"case": True, "task": True, "post_only": True},
     "case-action": {"case": True, "action": "document"},
     "letter": {"case": True, "kind": "ontvangstbevestiging"},
+    # a case's letters: draft, check, send (the secretariat and the ministry; the commission 403: test_case_letters_ui)
+    "letter-draft": {"case": True, "post_only": True},
+    "letter-edit": {"case": True, "letter": True},
+    "letter-preview": {"case": True, "letter": True, "n": 1},
+    "letter-send": {"case": True, "letter": True},
+    "letter-discard": {"case": True, "letter": True, "post_only": True},
     # the party organisations: the secretariat only; other staff 403 (test_organisations, test_invitations)
     "organisations": {"case": False},
     "organisation-new": {"case": False},
@@ -614,9 +620,21 @@ ACCESS = {
     "organisation-invite": {"case": False, "organisation": True},
     "membership-end": {"case": False, "organisation": True, "membership": True},
     "invitation-revoke": {"case": False, "organisation": True, "invitation": True, "post_only": True},
+    # the wording of the letters: the secretariat only; other staff 403 (test_letter_templates_ui)
+    "letter-templates": {"case": False},
+    "letter-template": {"case": False, "kind": "ontvangstbevestiging"},
+    "letter-template-preview": {"case": False, "kind": "ontvangstbevestiging"},
+    "letter-template-reset": {"case": False, "kind": "ontvangstbevestiging"},
     # a representative's machtiging, checked and ended by the secretariat on the case page (test_representatives)
     "representation-check": {"case": True, "representation": True, "post_only": True},
     "representation-end": {"case": True, "representation": True, "post_only": True},
+    # the publication of a decided case: the secretariat only; other staff 403 (test_publication_review_ui)
+    "publication": {"case": True},
+    "publication-prepare": {"case": True, "post_only": True},
+    "publication-replacement-add": {"case": True, "post_only": True},
+    "publication-replacement-undo": {"case": True, "replacement": True, "post_only": True},
+    "publication-approve": {"case": True, "post_only": True},
+    "publication-withdraw": {"case": True, "post_only": True},
 }
 
 
@@ -631,6 +649,7 @@ def test_every_workflow_url_is_for_staff_only_and_hides_unknown_cases(client, wo
     invitation = services.invitation_send(actor=world.secretary, organisation=world.corporatie, email="k@r.nl")
     representation = services.representation_request(dispute=dispute, actor=world.corp_user, name="Mr. X",
                                                       email="x@advocaten.nl", authorisation=pdf("machtiging")[1])
+    letter = services.letter_draft(dispute=dispute, actor=world.secretary, kind="ontvangstbevestiging")
 
     def url(name, spec, pk):
         args = []
@@ -642,8 +661,14 @@ def test_every_workflow_url_is_for_staff_only_and_hides_unknown_cases(client, wo
             args.append(invitation.pk)
         if spec.get("case"):
             args.append(pk)
+        if spec.get("letter"):
+            args.append(letter.pk)
+        if "n" in spec:
+            args.append(spec["n"])
         if spec.get("representation"):
             args.append(representation.pk)
+        if spec.get("replacement"):
+            args.append(1)  # a replacement (none on this case: the case is checked first)
         if spec.get("task"):
             args.append(task.pk)
         if "action" in spec:

@@ -9,20 +9,38 @@ clear message on the page. Never a 500 for something the user did.
 - ``base``: ``StaffView`` (staff only), the error page and the helpers the pages share;
 - ``lists``: the worklist, the inbox and queue, the commission's roster;
 - ``archive``: the ended cases, filtered and paginated (``workflow.archive``);
-- ``case``: the case page and its generated letters;
+- ``case``: the case page;
+- ``letters``: a case's letters: draft, check, send (``letter-*``), and the blank letter of a kind (``letter``);
 - ``task``: a task's page and taking, assigning or releasing a task;
 - ``case_actions``: an action on the case outside a task (the table is ``workflow.actions``);
+- ``letter_templates``: the secretariat's wording of the letters, with preview and versions (docs/letters.md);
 - ``organisations``: the secretariat's party organisations, members and invitations (docs/accounts.md);
 - ``search``: staff search over cases and documents (``disputes.search``);
+- ``publication``: the review of a decided case's publication: prepare, replacements, approve (four eyes),
+  withdraw (docs/publication.md);
 - ``dashboard``: the figures for the secretariat and the ministry, as charts, tables and CSV, and the year
   report (PDF, CSV).
 """
 
 from .archive import ArchiveView
 from .base import StaffView, render_error
-from .case import CaseView, LetterView
+from .case import CaseView
 from .case_actions import CaseActionView
 from .dashboard import AnnualReportView, DashboardView
+from .letter_templates import (
+    LetterTemplatePreviewView,
+    LetterTemplateResetView,
+    LetterTemplatesView,
+    LetterTemplateView,
+)
+from .letters import (
+    LetterDiscardView,
+    LetterDraftView,
+    LetterEditView,
+    LetterPreviewView,
+    LetterSendView,
+    LetterView,
+)
 from .lists import InboxView, RosterView, WorklistView
 from .organisations import (
     InvitationRevokeView,
@@ -31,6 +49,14 @@ from .organisations import (
     OrganisationInviteView,
     OrganisationsView,
     OrganisationView,
+)
+from .publication import (
+    PublicationApproveView,
+    PublicationPrepareView,
+    PublicationView,
+    PublicationWithdrawView,
+    ReplacementAddView,
+    ReplacementUndoView,
 )
 from .representatives import RepresentationCheckView, RepresentationEndView
 from .search import SearchView
@@ -44,13 +70,28 @@ __all__ = [
     "DashboardView",
     "InboxView",
     "InvitationRevokeView",
+    "LetterTemplatePreviewView",
+    "LetterTemplateResetView",
+    "LetterTemplateView",
+    "LetterTemplatesView",
     "MembershipEndView",
     "OrganisationFormView",
     "OrganisationInviteView",
     "OrganisationView",
     "OrganisationsView",
+    "PublicationApproveView",
+    "PublicationPrepareView",
+    "PublicationView",
+    "PublicationWithdrawView",
+    "ReplacementAddView",
+    "ReplacementUndoView",
     "RepresentationCheckView",
     "RepresentationEndView",
+    "LetterDiscardView",
+    "LetterDraftView",
+    "LetterEditView",
+    "LetterPreviewView",
+    "LetterSendView",
     "LetterView",
     "RosterView",
     "SearchView",

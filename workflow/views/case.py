@@ -1,23 +1,21 @@
-"""The case page (facts, parties, points, deadlines, documents, timeline, open tasks and the case
-actions this user may take) and the letters generated from a case (``disputes.letters``).
+"""The case page (facts, parties, points, deadlines, documents, letters, timeline, open tasks and the case
+actions this user may take). A case's letters have their own pages (``letters``).
 """
 
-from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from disputes import clock, permissions, selectors
-from disputes.errors import NotPermitted
-from disputes.letters import LETTERS, render_letter
-from disputes.models import StaffRole
-from disputes.services.proceedings import current_hearing, hearing_moment
+from disputes import permissions, selectors
+from disputes.models import PublicationStatus
+from disputes.services.publication import PUBLISHABLE_STATES
 from disputes.states import CONCLUDED_STATES
 
 from .. import casefile, organisations, worklist
 from ..actions import CASE_ACTIONS, ROLE_LABELS
 from ..nodes import RoleTask
 from .base import StaffView, letters_for
+from .letters import case_letters, draft_choices
+from .publication import public_path
 
 
 def _task_links(user, dispute, tasks) -> list:
@@ -34,6 +32,18 @@ def _task_links(user, dispute, tasks) -> list:
     return rows
 
 
+def _publication_panel(user, dispute) -> dict | None:
+    """The section "Publicatie" (docs/publication.md): for the secretariat on a decided or closed case only, so other
+    cases and users cost no query; one query for the latest publication."""
+    if dispute.state not in PUBLISHABLE_STATES or not permissions.can_publish(user):
+        return None
+    latest = dispute.publications.select_related("prepared_by").order_by("-prepared_at").first()
+    status = latest.status if latest is not None else None
+    return {"latest": latest, "prepared": status == PublicationStatus.PREPARED,
+            "published": status == PublicationStatus.PUBLISHED,
+            "public_url": public_path(latest) if latest is not None else ""}
+
+
 class CaseView(StaffView):
     def get(self, request, pk):
         dispute = permissions.get_dispute_for_user_or_404(request.user, pk=pk)
@@ -43,6 +53,9 @@ class CaseView(StaffView):
         else:
             events, earlier = casefile.recent_timeline(request.user, dispute)
         parties = organisations.case_parties(dispute)  # with their active members (the "Uitnodigingen" too)
+        information = selectors.information_requests(dispute)
+        # the section "Brieven": draft a letter that fits the state now, the drafts and the sent letters (2 queries)
+        may_send_letters = permissions.may(request.user, dispute, "send_letter")
         context = {
             "dispute": dispute,
             "parties": parties,
@@ -52,7 +65,7 @@ class CaseView(StaffView):
             "joined_cases": casefile.joined_cases(request.user, dispute),
             "show_decisions": casefile.shows_decisions(request.user, dispute),
             "deadlines": dispute.deadlines.select_related("organisation").order_by("created_at", "pk"),
-            "information": selectors.information_requests(dispute),
+            "information": information,
             "bundles": casefile.bundles(request.user, dispute),
             "events": events,
             "earlier_events": earlier,
@@ -61,6 +74,9 @@ class CaseView(StaffView):
             "actions": [a for a in CASE_ACTIONS.values() if a.allowed(request.user, dispute)],
             "dossier_panel": casefile.dossier_panel(),
             "letters": letters_for(request.user),
+            "may_send_letters": may_send_letters,
+            "letter_choices": draft_choices(dispute, information) if may_send_letters else {},
+            "case_letters": case_letters(dispute) if may_send_letters else {},
             # an ended case is in the archive and opens read-only: the actions above are only those the operations
             # table still allows in its state (a bezwaar, a herstelbesluit, a document, a recusal)
             "archived": dispute.state in CONCLUDED_STATES,
@@ -75,29 +91,9 @@ class CaseView(StaffView):
                                 if permissions.can_manage_organisations(request.user) else []),
             "may_check_representations": permissions.may(request.user, dispute, "check_representation"),
             "may_end_representations": permissions.may(request.user, dispute, "end_representation"),
+            # the publication of a decided case without personal data: the secretariat prepares it, a second person
+            # approves (docs/publication.md)
+            "publication_panel": _publication_panel(request.user, dispute),
         }
         return render(request, "workflow/case.html", context)
 
-
-class LetterView(StaffView):
-    """A generated letter (disputes.letters) as a starting point: staff download, check and upload it."""
-
-    def get(self, request, pk, kind):
-        dispute = permissions.get_dispute_for_user_or_404(request.user, pk=pk)
-        if not permissions.has_role(request.user, StaffRole.SECRETARY, StaffRole.MINISTER_OFFICIAL):
-            raise NotPermitted(_("Brieven opstellen is voor het secretariaat en de ambtenaren."))
-        if kind not in LETTERS:
-            raise Http404(_("Onbekende brief."))
-        context = {}
-        if kind == "uitnodiging_hoorzitting":
-            event = current_hearing(dispute)
-            if event is not None:
-                context = {"when": hearing_moment(event).strftime("%d-%m-%Y %H:%M"),
-                           "place": event.payload.get("place", "")}
-        content = render_letter(kind, dispute, on=clock.today(), **context)
-        response = HttpResponse(content, content_type="application/pdf")
-        filename = f"{kind}-{dispute.case_number or dispute.pk}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "no-store"
-        return response
