@@ -52,7 +52,8 @@ def wait_for(predicate, timeout=20.0):
 def test_a_submission_mails_the_parties_through_the_broker_and_worker(world, worker):
     dispute = case_in_state(world, "submitted")  # on_commit -> notify_event.delay -> broker -> worker
     submit = dispute.events.get(kind="submit")
-    assert wait_for(lambda: Notification.objects.filter(event=submit).count() == 3)
+    # the party members, and the secretariat: a new filing (issue 16)
+    assert wait_for(lambda: Notification.objects.filter(event=submit).count() == 4)
     assert sorted(Notification.objects.filter(event=submit).values_list("recipient", flat=True)) == [
-        "anna@example.nl", "bert@example.nl", "gerda@example.nl",
+        "anna@example.nl", "bert@example.nl", "gerda@example.nl", "sec@example.nl",
     ]
