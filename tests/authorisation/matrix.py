@@ -31,9 +31,13 @@ ACTORS = {
     # a person outside the parties, authorised by the respondent for the case ``case`` only (a gemachtigde, approved
     # and accepted): there the respondent's answers, elsewhere an outsider's (rows name where it differs)
     "representative": "representative",
+    # an account made by the eHerkenning log-in (disputes/oidc.py PartyBackend: the broker's KvK number of the
+    # respondent corporation): a member like any other, so it answers as the respondent wherever a row does not
+    # name it
+    "oidc_party": "oidc_party",
 }
 #: an actor a row does not name answers like this one when the row names it (rather than as "*")
-SAME_AS = {"invitee": "anonymous", "representative": "respondent"}
+SAME_AS = {"invitee": "anonymous", "representative": "respondent", "oidc_party": "respondent"}
 OUTCOMES = {"allow", "login", "401", "403", "404", "405"}
 
 
@@ -111,8 +115,9 @@ class Row:
         return url
 
     def post_data(self, actor: str, objects: dict) -> dict:
-        """What ``actor`` POSTs: the row's data with ``{name}`` filled in from the objects (a version, an id)."""
-        data = {**self.data, **self.data_for.get(actor, {})}
+        """What ``actor`` POSTs: the row's data with ``{name}`` filled in from the objects (a version, an id); an
+        actor the row's ``data_for`` does not name sends what its ``SAME_AS`` actor sends."""
+        data = {**self.data, **self.data_for.get(actor, self.data_for.get(SAME_AS.get(actor), {}))}
         return {key: _fill(value, objects) for key, value in data.items()}
 
 

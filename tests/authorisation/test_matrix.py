@@ -181,6 +181,7 @@ def _make_objects(world) -> dict:
     # a representative of the respondent on ``case`` (docs/accounts.md, "Gemachtigden"), and a second one asked for
     # and waiting for the secretariat's check
     world.representative, representation = representative(world, case)
+    world.oidc_party = _oidc_party(world)
     waiting = services.representation_request(dispute=case, actor=world.corp_user, name="Mr. B. Bos",
                                               email="bos@advocaten.example", authorisation=pdf("machtiging")[1])
     # publication (docs/publication.md): a decided case whose publication a second secretary prepared, with a
@@ -240,6 +241,21 @@ def _make_objects(world) -> dict:
         "publication_replacement": by_hand.pk,
         "published": published.pk,
     }
+
+
+def _oidc_party(world):
+    """The account the eHerkenning route makes for the respondent corporation's KvK number, through the product's
+    own code (``PartyBackend.user_for``, as its callback does after the broker's tokens were checked)."""
+    from django.test import override_settings
+
+    from disputes.oidc import PartyBackend
+
+    world.corporatie.kvk_number = "12345678"
+    world.corporatie.save(update_fields=["kvk_number"])
+    route = {"issuer": "https://broker.example", "client_id": "geschil-eh", "kvk_claim": "kvk"}
+    with override_settings(OIDC_ROUTES={"party": route}):
+        backend = PartyBackend.__new__(PartyBackend)  # user_for reads only the route's settings
+        return backend.user_for({"sub": "eh-klerk-1", "kvk": "12345678", "given_name": "Eva", "family_name": "Klerk"})
 
 
 def at(text: str) -> None:
