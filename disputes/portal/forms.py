@@ -98,16 +98,20 @@ def file_errors(files) -> list[str]:
 
 
 class PortalForm(forms.Form):
-    """Adds ``aria-describedby`` for hints and errors and ``aria-invalid`` to fields with errors."""
+    """Adds ``aria-describedby`` for hints and errors and ``aria-invalid`` to fields with errors. The ids end in
+    ``hint_suffix`` and ``error_suffix``, as the template that renders the form writes them (portal/_field.html;
+    the staff pages' workflow/_form.html uses ``_helptext`` and ``_error``)."""
 
     required_css_class = "required"
+    hint_suffix = "-hint"
+    error_suffix = "-error"
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
+                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}{self.hint_suffix}"
 
     def full_clean(self):
         super().full_clean()
@@ -118,7 +122,7 @@ class PortalForm(forms.Form):
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
-                ids = [i for i in (attrs.get("aria-describedby", ""), f"{self[name].auto_id}-error") if i]
+                ids = [i for i in (attrs.get("aria-describedby", ""), f"{self[name].auto_id}{self.error_suffix}") if i]
                 attrs["aria-describedby"] = " ".join(dict.fromkeys(" ".join(ids).split()))
 
 

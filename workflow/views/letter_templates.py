@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from disputes import clock, letterbook, permissions, services
 from disputes.models import DeadlineKind, Dispute, LetterTemplate
-from disputes.portal.common import error_summary
+from disputes.portal.common import add_validation_error, error_summary
 from disputes.states import DisputeState
 
 from .base import StaffView, render_error
@@ -110,14 +110,6 @@ class PreviewCaseForm(forms.Form):
                            help_text=gettext_lazy("Het zaaknummer, bijvoorbeeld GPA-2026-0012."))
 
 
-def _apply(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, problems in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class LetterTemplateView(LetterTemplatesBase):
     """A kind's editor: GET shows the wording in use; POST ``action=save`` saves a new version, any other action
     shows a preview on a case and saves nothing."""
@@ -141,7 +133,7 @@ class LetterTemplateView(LetterTemplatesBase):
                 try:
                     saved = services.letter_template_save(actor=request.user, kind=kind, **data)
                 except ValidationError as exc:
-                    _apply(form, exc)
+                    add_validation_error(form, exc)
                 else:
                     messages.success(request, _("Versie %(version)d opgeslagen.") % {"version": saved.version})
                     return redirect("workflow:letter-template", kind)

@@ -23,6 +23,7 @@ from disputes import clock, letterbook, permissions, services
 from disputes.errors import NOT_IN_THIS_STATE, Conflict, NotPermitted
 from disputes.models import DeadlineKind, Letter, LetterStatus, PartyRole, StaffRole
 from disputes.portal.common import error_summary
+from disputes.portal.forms import PortalForm
 
 from .base import StaffView, domain_error, page_message
 
@@ -134,7 +135,7 @@ def _messages_of(exc) -> str:
     return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
-class WordingForm(forms.Form):
+class WordingForm(PortalForm):
     subject = forms.CharField(label=gettext_lazy("Onderwerp"), max_length=letterbook.MAX_SUBJECT,
                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
     body = forms.CharField(label=gettext_lazy("Tekst van de brief"), max_length=letterbook.MAX_BODY, strip=False,
@@ -145,24 +146,9 @@ class WordingForm(forms.Form):
                                "invulvelden. Een alinea eindigt bij een lege regel; een regel die begint met '- ' is "
                                "een opsomming."))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
-
-    def full_clean(self):
-        super().full_clean()
-        self.mark_errors()
-
-    def mark_errors(self):
-        """``aria-invalid`` and the error's id (workflow/_form.html) on every field with an error."""
-        for name in getattr(self, "_errors", None) or {}:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                ids = [i for i in (attrs.get("aria-describedby", ""), f"{self[name].auto_id}_error") if i]
-                attrs["aria-describedby"] = " ".join(dict.fromkeys(" ".join(ids).split()))
+    # the ids workflow/_form.html gives the hint and the error
+    hint_suffix = "_helptext"
+    error_suffix = "_error"
 
 
 # -- the pages --------------------------------------------------------------------------------------------------------

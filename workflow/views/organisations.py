@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from disputes import paging, permissions, services
 from disputes.models import Invitation, Membership, Organisation, OrganisationKind, Province
-from disputes.portal.common import error_summary
+from disputes.portal.common import add_validation_error, error_summary
 
 from .. import organisations
 from ..forms import PlainSelect
@@ -78,14 +78,6 @@ class OrganisationForm(forms.Form):
         self.fields["province"].choices = [("", "-"), *Province.choices]
 
 
-def _apply(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, problems in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class OrganisationFormView(SecretariatView):
     """A new organisation (``organisation_pk`` None) or a change to one."""
 
@@ -113,7 +105,7 @@ class OrganisationFormView(SecretariatView):
                     messages.success(request, _("De gegevens van %(name)s zijn opgeslagen.")
                                      % {"name": organisation.name})
             except ValidationError as exc:
-                _apply(form, exc)
+                add_validation_error(form, exc)
             else:
                 return redirect("workflow:organisation", organisation.pk)
         return self.get(request, organisation_pk, form=form, status=400)
@@ -153,7 +145,7 @@ class OrganisationInviteView(SecretariatView):
                 invitation = services.invitation_send(actor=request.user, organisation=organisation,
                                                       email=form.cleaned_data["email"], name=form.cleaned_data["name"])
             except ValidationError as exc:
-                _apply(form, exc)
+                add_validation_error(form, exc)
             else:
                 messages.success(request, _("Uitnodiging verstuurd naar %(email)s.") % {"email": invitation.email})
                 return redirect("workflow:organisation", organisation.pk)
