@@ -62,11 +62,15 @@ preflight() {
 }
 
 # -- 1. system packages --------------------------------------------------------------------------
-if [ "${1:-}" != "preflight" ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1; }; then
+# the letters' renderer (WeasyPrint, docs/adr/0019) needs Pango and the fonts it embeds
+has_pango() { ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" && fc-list 2>/dev/null | grep -q "Liberation Sans"; }
+if [ "${1:-}" != "preflight" ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1 \
+     || ! has_pango; }; then
   if command -v apt-get >/dev/null 2>&1; then
-    echo "== installing chromium and gettext (apt-get)"
-    as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium gettext >/dev/null \
-      || echo "could not install chromium/gettext"
+    echo "== installing chromium, gettext, Pango and fonts (apt-get)"
+    as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium gettext \
+      libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core >/dev/null \
+      || echo "could not install chromium/gettext/Pango"
   else
     echo "no apt-get: chromium and gettext cannot be installed here"
   fi
