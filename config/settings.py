@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "simple_history",
     "disputes.history",  # who changed organisations, memberships, staff roles (docs/audit.md, ADR 0015)
     "workflow",
+    "rest_framework",  # the API for connected systems (disputes/api/, docs/api.md)
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("portaal/", include("disputes.portal.urls")),
     path("werk/", include("workflow.urls")),
     path("dossier/", include("disputes.dossier.urls")),
+    path("api/v1/", include("disputes.api.urls")),  # connected systems (docs/api.md)
     path("inloggen/", RateLimitedLoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("sessie/verlengen/", session_keepalive, name="session-keepalive"),

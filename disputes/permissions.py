@@ -5,11 +5,12 @@ into a ``NotPermitted``. Views load cases through ``get_dispute_for_user_or_404`
 may not see answers exactly like a case that does not exist.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .errors import NotPermitted
-from .models import CaseSeatRole, Dispute, PartyRole, StaffRole
+from .models import ApiScope, ArchiveRole, CaseSeatRole, Dispute, PartyRole, StaffRole
 from .states import OPERATIONS, TRANSITIONS, Actor
 from .visibility import organisation_ids, roles  # re-exported: permissions.roles(user) etc.
 
@@ -50,6 +51,54 @@ def can_publish(user) -> bool:
 def can_edit_letter_templates(user) -> bool:
     """The wording of the letters (/werk/brieven/, docs/letters.md): the secretariat (and superusers)."""
     return can_manage_organisations(user)
+
+
+def _archive_role(user, role: str) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and has_role(user, role))
+
+
+def can_manage_records(user) -> bool:
+    """The record manager (docs/archive.md): builds destruction lists of cases whose term has passed, and makes
+    the transfer export of cases to be kept. Sees the archive's lists, not the cases' contents."""
+    return _archive_role(user, ArchiveRole.RECORD_MANAGER)
+
+
+def can_review_destruction(user) -> bool:
+    """The reviewer of a destruction list (the secretariat's own verdict on its cases): approves or sends back."""
+    return _archive_role(user, ArchiveRole.REVIEWER)
+
+
+def can_approve_destruction(user) -> bool:
+    """The archivist: the last verdict on a destruction list, after the reviewer; then the files are destroyed."""
+    return _archive_role(user, ArchiveRole.ARCHIVIST)
+
+
+def is_archive_staff(user) -> bool:
+    """Any of the archive's three roles (they log in with the staff's second factor)."""
+    return can_manage_records(user) or can_review_destruction(user) or can_approve_destruction(user)
+
+
+def can_manage_applications(user) -> bool:
+    """Connected applications, their keys and subscriptions (/werk/applicaties/, docs/api.md): the secretariat."""
+    return can_manage_organisations(user)
+
+
+def application_of(user):
+    """The connected application a request acts for (the API's key authentication sets ``request.user`` to the
+    application's own account), or None for a person."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.api_application
+    except ObjectDoesNotExist:  # a person, not an application
+        return None
+
+
+def application_may(user, scope: str) -> bool:
+    """Whether the request's application holds ``scope`` (``ApiScope``) and is not revoked."""
+    application = application_of(user)
+    return bool(application is not None and application.revoked_at is None and scope in application.scopes
+                and scope in ApiScope.values)
 
 
 def active_party_ids(dispute: Dispute, role: str | None = None) -> set:

@@ -1,6 +1,31 @@
 from .access import AccessAction, AccessLogEntry, AccessResult
 from .accounts import Invitation, InvitationKind, Representation, RepresentationStatus
 from .agreement import EffortEntry, EffortKind, LocalAgreement
+from .api import (
+    ApiApplication,
+    ApiKey,
+    ApiScope,
+    DeliveryStatus,
+    IdempotentRequest,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from .archive import (
+    ArchiveRole,
+    CaseRetention,
+    DestructionItem,
+    DestructionItemScope,
+    DestructionItemStatus,
+    DestructionList,
+    DestructionReview,
+    DestructionStatus,
+    DocumentRetention,
+    ItemReview,
+    Nomination,
+    RetentionRule,
+    RetentionScope,
+    ReviewDecision,
+)
 from .commission import CaseSeat, CaseSeatRole
 from .dispute import (
     Admissibility,
@@ -44,6 +69,11 @@ from .publication import Publication, PublicationStatus, Replacement, Replacemen
 from .search import DocumentPageText, DocumentText, SearchEntry, TextOutcome
 
 __all__ = [
+    "ApiApplication", "ApiKey", "ApiScope", "DeliveryStatus", "IdempotentRequest", "WebhookDelivery",
+    "WebhookSubscription",
+    "ArchiveRole", "CaseRetention", "DestructionItem", "DestructionItemScope", "DestructionItemStatus",
+    "DestructionList", "DestructionReview", "DestructionStatus", "DocumentRetention", "ItemReview", "Nomination",
+    "RetentionRule", "RetentionScope", "ReviewDecision",
     "Letter", "LetterCopy", "LetterStatus", "LetterTemplate",
     "Publication", "PublicationStatus", "Replacement", "ReplacementKind",
     "Invitation", "InvitationKind", "Representation", "RepresentationStatus",

@@ -29,6 +29,7 @@ class AccessAction(models.TextChoices):
     NOT_FOUND = "not_found", _("Niet gevonden")
     RATE_LIMITED = "rate_limited", _("Te veel verzoeken")
     CONFIDENTIAL_DOWNLOAD = "confidential_download", _("Vertrouwelijk document gedownload")
+    API_CALL = "api_call", _("API-aanroep")
 
 
 class AccessResult(models.TextChoices):
@@ -60,6 +61,9 @@ class AccessLogEntry(models.Model):
     status_code = models.PositiveSmallIntegerField(_("HTTP-status"), null=True, blank=True)
     origin = models.CharField(_("herkomst (IP-adres)"), max_length=45, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    #: the connected application of an API call (issue 18); blank for the web
+    application = models.ForeignKey("disputes.ApiApplication", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("applicatie"))
 
     objects = AccessLogEntryQuerySet.as_manager()
 

@@ -59,6 +59,11 @@ _OTHER_EVENTS = (
     ("publication_prepared", _("Publicatie voorbereid")),
     ("publication_published", _("Uitspraak gepubliceerd")),
     ("publication_withdrawn", _("Publicatie ingetrokken")),
+    ("retention_assigned", _("Bewaartermijn vastgesteld")),
+    ("documents_destroyed", _("Documenten met een kortere bewaartermijn vernietigd")),
+    ("case_destroyed", _("Zaak vernietigd (bestanden en persoonsgegevens)")),
+    ("case_transferred", _("Zaak overgebracht (export voor het archief)")),
+    ("letter_posted", _("Brief per post verzonden")),
 )
 
 #: Every kind of audit event, with its label: each transition (``TRANSITIONS``) and the other events above.
@@ -76,6 +81,10 @@ def event_label(kind: str) -> str:
     return str(EventKind(kind).label) if kind in EventKind.values else kind
 
 
+#: an event's details after its case was destroyed; the trigger of migration 0021 compares with the same value
+ERASED_PAYLOAD = {"vernietigd": True}
+
+
 class DisputeEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ImmutableRecord(_("De audittrail kan niet worden gewijzigd."))
@@ -85,6 +94,12 @@ class DisputeEventQuerySet(models.QuerySet):
 
     def visible_to_parties(self):
         return self.filter(visibility=Confidentiality.PARTIES)
+
+    def erase_details(self) -> int:
+        """The one change the audit trail allows (issue 17, docs/archive.md): when a case is destroyed its events
+        keep who did what when, and lose their details (reasons, file names, questions), which may hold personal
+        data. The PostgreSQL trigger (migration 0021) lets exactly this update through, and nothing else."""
+        return super().update(payload=ERASED_PAYLOAD)
 
 
 class DisputeEvent(models.Model):

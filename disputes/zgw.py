@@ -1,0 +1,1 @@
+"""A case as ZGW resources (issue 18, item 6; docs/zgw.md)."""
