@@ -24,7 +24,17 @@ from simple_history.models import HistoricalRecords
 
 from disputes.access_log import client_ip
 from disputes.errors import ImmutableRecord
-from disputes.models import Invitation, Membership, Organisation, Representation
+from disputes.models import (
+    ApiApplication,
+    ApiKey,
+    DestructionItem,
+    DestructionList,
+    Invitation,
+    Membership,
+    Organisation,
+    Representation,
+    WebhookSubscription,
+)
 
 IMMUTABLE_MESSAGE = _("De geschiedenis van toegang kan niet worden gewijzigd.")
 VIA_MAX_LENGTH = 300
@@ -144,4 +154,32 @@ simple_history.register(
     Representation, app=APP, records_class=AccessHistory,
     verbose_name=_("versie van een machtiging"),
     verbose_name_plural=_("geschiedenis van gemachtigden"),
+)
+# who registered, changed or revoked a connected application, its keys and subscriptions (issue 18, docs/api.md);
+# the key's hash and the signing secret stay out of the history
+simple_history.register(
+    ApiApplication, app=APP, records_class=AccessHistory,
+    verbose_name=_("versie van een gekoppelde applicatie"),
+    verbose_name_plural=_("geschiedenis van gekoppelde applicaties"),
+)
+simple_history.register(
+    ApiKey, app=APP, records_class=AccessHistory, excluded_fields=["hashed"],
+    verbose_name=_("versie van een API-sleutel"),
+    verbose_name_plural=_("geschiedenis van API-sleutels"),
+)
+simple_history.register(
+    WebhookSubscription, app=APP, records_class=AccessHistory, excluded_fields=["secret"],
+    verbose_name=_("versie van een abonnement op wijzigingen"),
+    verbose_name_plural=_("geschiedenis van abonnementen op wijzigingen"),
+)
+# who built, reviewed and approved a destruction list (issue 17, docs/archive.md); the certificate stays out
+simple_history.register(
+    DestructionList, app=APP, records_class=AccessHistory, excluded_fields=["certificate"],
+    verbose_name=_("versie van een vernietigingslijst"),
+    verbose_name_plural=_("geschiedenis van vernietigingslijsten"),
+)
+simple_history.register(
+    DestructionItem, app=APP, records_class=AccessHistory,
+    verbose_name=_("versie van een zaak op een vernietigingslijst"),
+    verbose_name_plural=_("geschiedenis van zaken op vernietigingslijsten"),
 )
