@@ -98,6 +98,7 @@ class Migration(migrations.Migration):
                 ('contact', models.EmailField(blank=True, max_length=254, verbose_name='contactadres')),
                 ('scopes', models.JSONField(default=list, verbose_name='rechten')),
                 ('max_confidentiality', models.CharField(choices=[('parties', 'Partijen en medewerkers'), ('commission', 'Alleen medewerkers en adviescommissie'), ('internal', 'Alleen ministerie')], default='parties', max_length=16, verbose_name='hoogste vertrouwelijkheid')),
+                ('kinds', models.JSONField(blank=True, default=list, verbose_name='soorten geschil')),
                 ('created_at', models.DateTimeField()),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='ingetrokken op')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

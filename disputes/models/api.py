@@ -32,6 +32,9 @@ class ApiApplication(models.Model):
     #: vertrouwelijkheidaanduiding); the levels are ordered as ``Confidentiality`` lists them
     max_confidentiality = models.CharField(_("hoogste vertrouwelijkheid"), max_length=16,
                                            choices=Confidentiality.choices, default=Confidentiality.PARTIES)
+    #: the kinds of dispute (``DisputeKind``) it may see; empty: every kind. A case of another kind answers 404,
+    #: as one that does not exist (Open Zaak's zaaktypen per application)
+    kinds = models.JSONField(_("soorten geschil"), default=list, blank=True)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_application")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()

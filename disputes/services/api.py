@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
-from ..models import ApiApplication, ApiKey, ApiScope, Confidentiality
+from ..models import ApiApplication, ApiKey, ApiScope, Confidentiality, DisputeKind
 
 #: every key starts so, which lets secret scanners (and people) recognise one: ``gpa_<8 hex>_<secret>``
 KEY_PREFIX = "gpa_"
@@ -54,7 +54,7 @@ def _clean_scopes(scopes) -> list[str]:
 
 @transaction.atomic
 def application_register(*, actor, name: str, scopes, max_confidentiality: str = Confidentiality.PARTIES,
-                         contact: str = "") -> ApiApplication:
+                         kinds=(), contact: str = "") -> ApiApplication:
     """A new connected application with its own account (no role, no usable password)."""
     _require_manager(actor)
     name = (name or "").strip()
@@ -64,12 +64,15 @@ def application_register(*, actor, name: str, scopes, max_confidentiality: str =
         raise ValidationError(_("Er is al een applicatie met deze naam."))
     if max_confidentiality not in Confidentiality.values:
         raise ValidationError(_("Kies een bekende vertrouwelijkheid."))
+    if set(kinds) - set(DisputeKind.values):
+        raise ValidationError(_("Kies bekende soorten geschil."))
     user_model = get_user_model()
     account = user_model(username=f"api-{secrets.token_hex(6)}", first_name=name[:150], is_active=True)
     account.set_unusable_password()
     account.save()
     return ApiApplication.objects.create(
         name=name, contact=contact, scopes=_clean_scopes(scopes), max_confidentiality=max_confidentiality,
+        kinds=[kind for kind in DisputeKind.values if kind in kinds],
         user=account, created_by=actor, created_at=clock.now(),
     )
 
