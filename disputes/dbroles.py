@@ -6,7 +6,8 @@ that owns no table; ``manage.py migrate`` connects with the owner's credentials 
 ``DATABASE_MIGRATE_URL`` and afterwards grants the application's role what it needs
 (``grant_runtime_role``): read and write on every table, but on the append-only tables (the audit
 trail, the access log, and the history tables of the ``history`` app when installed) only
-``SELECT`` and ``INSERT``, and nowhere ``TRUNCATE``, ``TRIGGER`` or ``REFERENCES``. See
+``SELECT`` and ``INSERT`` (plus ``UPDATE`` of the audit trail's ``payload`` column, which its trigger allows only
+to erase a destroyed case's details), and nowhere ``TRUNCATE``, ``TRIGGER`` or ``REFERENCES``. See
 docs/deployment.md and ADR 0012.
 """
 
@@ -82,6 +83,9 @@ def grant_runtime_role(role: str, *, using: str = "default") -> list[str]:
         f"REVOKE INSERT, UPDATE, DELETE ON TABLE django_migrations FROM {who}",
     ]
     statements += [f"REVOKE UPDATE, DELETE ON TABLE {q(table)} FROM {who}" for table in append_only_tables()]
+    # a destroyed case's events lose their details (``DisputeEventQuerySet.erase_details``, docs/archive.md): the
+    # payload column alone, and migration 0021's trigger lets through only the erased value
+    statements.append(f"GRANT UPDATE (payload) ON TABLE {q('disputes_disputeevent')} TO {who}")
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
