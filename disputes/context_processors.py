@@ -17,7 +17,13 @@ def session_timeout(request) -> dict:
 def staff_member(request) -> dict:
     """Whether the header speaks to a member of staff (their start page is the worklist, not "Mijn geschillen"),
     and whether the staff menu links to the dashboard; worked out only when a template asks."""
-    from .permissions import can_manage_organisations, can_view_dashboard, is_staff_member
+    from .permissions import (
+        can_manage_organisations,
+        can_manage_records,
+        can_view_dashboard,
+        is_archive_staff,
+        is_staff_member,
+    )
 
     user = getattr(request, "user", None)
     return {
@@ -26,6 +32,10 @@ def staff_member(request) -> dict:
         "can_see_dashboard": lambda: bool(user and user.is_authenticated and can_view_dashboard(user)),
         # the link to the party organisations (/werk/organisaties/): the secretariat
         "can_manage_organisations": lambda: can_manage_organisations(user),
+        # the archive's roles (docs/archive.md): their menu holds the destruction lists, and the record manager's
+        # the transfer too
+        "archive_user": lambda: bool(user and user.is_authenticated and is_archive_staff(user)),
+        "can_manage_records": lambda: bool(user and user.is_authenticated and can_manage_records(user)),
     }
 
 

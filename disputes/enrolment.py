@@ -41,7 +41,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import outbox, permissions
 from .access_log import record_access
-from .models import AccessAction, AccessResult, StaffRole
+from .models import AccessAction, AccessResult, ArchiveRole, StaffRole
 
 log = logging.getLogger("disputes.auth")
 
@@ -50,8 +50,9 @@ BACKUP_CODE_COUNT = 10
 
 
 def is_staff_user(user) -> bool:
-    """Who must log in with a second factor: staff roles, Django staff and superusers."""
-    return bool(user.is_staff or user.is_superuser or permissions.is_staff_member(user))
+    """Who must log in with a second factor: staff roles, the archive's roles, Django staff and superusers."""
+    return bool(user.is_staff or user.is_superuser or permissions.is_staff_member(user)
+                or permissions.is_archive_staff(user))
 
 
 def can_manage_logins(user) -> bool:
@@ -64,7 +65,8 @@ def staff_users():
     """Every active user who logs in with a second factor."""
     return (
         get_user_model().objects.filter(is_active=True)
-        .filter(Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name__in=StaffRole.values))
+        .filter(Q(is_staff=True) | Q(is_superuser=True)
+                | Q(groups__name__in=[*StaffRole.values, *ArchiveRole.values]))
         .distinct().order_by("last_name", "first_name", "username")
     )
 

@@ -111,9 +111,10 @@ def _with_words(disputes):
 
 
 def index_cases(ids) -> int:
-    """Write the search entries of the cases ``ids`` (drafts have none: staff do not see them). The same queries
-    for one case or a thousand; returns how many were written."""
-    disputes = list(_with_words(Dispute.objects.filter(pk__in=list(ids)).exclude(state=DisputeState.DRAFT)))
+    """Write the search entries of the cases ``ids`` (drafts have none: staff do not see them, nor do destroyed
+    cases: docs/archive.md). The same queries for one case or a thousand; returns how many were written."""
+    disputes = list(_with_words(Dispute.objects.filter(pk__in=list(ids)).exclude(state=DisputeState.DRAFT)
+                                .exclude(retention__destroyed_at__isnull=False)))
     now = clock.now()
     entries = []
     for dispute in disputes:

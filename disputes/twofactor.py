@@ -39,10 +39,11 @@ ENROL_SESSION_KEY = "two_factor_enrol_device"
 
 
 def needs_second_factor(user) -> bool:
+    """Staff, and the archive's roles (record manager, reviewer, archivist: they decide what is destroyed)."""
     return bool(
         settings.STAFF_TWO_FACTOR
         and user.is_authenticated
-        and enrolment.is_staff_user(user)
+        and enrolment.is_staff_user(user)  # the archive's roles included
         and not user.is_verified()
     )
 

@@ -85,6 +85,9 @@ def home(request):
         disputes = list(selectors.disputes_for(user))
         return render(request, "disputes/home.html",
                       {"disputes": disputes, "late": selectors.late_decisions(disputes)})
+    if permissions.is_archive_staff(user) and not permissions.organisation_ids(user):
+        # the archive's roles (record manager, reviewer, archivist) start at the destruction lists
+        return redirect(reverse("workflow:destruction-lists"))
     agreements = list(common.agreements_for(user))
     page = Paginator(_portal_cases(user), PORTAL_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(request, "portal/home.html", {

@@ -17,9 +17,10 @@ from django.conf import settings
 from django.db import transaction
 
 from disputes import outbox
-from disputes.signals import event_recorded
+from disputes.signals import case_destroyed, event_recorded
 
 from . import sync
+from .models import HearingInvitation
 from .tasks import CALENDAR_EVENTS
 
 log = logging.getLogger(__name__)
@@ -37,5 +38,13 @@ def follow_event(sender, *, dispute, event, **kwargs) -> None:
         outbox.enqueue("workflow.tasks.send_hearing_invitations", event_id=event.pk)
 
 
+def forget_destroyed_case(sender, *, dispute, **kwargs) -> None:
+    """A destroyed case (docs/archive.md, "Vernietiging"): the workflow's rows about it that hold personal data go
+    with it, in the destruction's transaction. Those are the sent hearing invitations (their recipients' e-mail
+    addresses); the process and its tasks say only who of the staff did which step when, and stay."""
+    HearingInvitation.objects.filter(event__dispute_id=dispute.pk).delete()
+
+
 def connect() -> None:
     event_recorded.connect(follow_event, dispatch_uid="workflow.follow_event")
+    case_destroyed.connect(forget_destroyed_case, dispatch_uid="workflow.forget_destroyed_case")

@@ -11,9 +11,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from .. import clock, permissions, selectors, services
-from ..models import Admissibility, DeadlineKind, Dispute, DocumentType, PartyRole
+from ..models import Admissibility, CaseRetention, DeadlineKind, Dispute, DocumentType, PartyRole
 from ..services import review
-from ..states import OPEN_STATES, DisputeState
+from ..states import CONCLUDED_STATES, OPEN_STATES, DisputeState
 from . import common, forms, guidance, representatives, timeline
 from .common import APPLICANT, FORMER_APPLICANT, INTERESTED, RESPONDENT, STAFF, error_summary, run
 
@@ -65,6 +65,7 @@ def case_context(request, dispute) -> dict:
     remedy = review.remedy_request(dispute) if dispute.state == DisputeState.AWAITING_REMEDY else None
 
     points = list(dispute.points.prefetch_related("positions__organisation"))
+    destroyed_at = _destroyed_at(dispute)
     available = (permissions.available_actions(user, dispute) if role in (APPLICANT, RESPONDENT, INTERESTED)
                  else frozenset())
     actions = []
@@ -119,8 +120,19 @@ def case_context(request, dispute) -> dict:
                             if role in (APPLICANT, RESPONDENT, INTERESTED) else []),
         "can_appoint": can_appoint,
         "representing": _representing(user, dispute),
-        "show_dossier_panel": dispute.state in DOSSIER_PANEL_STATES and dossier_panel_available(),
+        "show_dossier_panel": (dispute.state in DOSSIER_PANEL_STATES and dossier_panel_available()
+                               and destroyed_at is None),
+        # the case's files and personal data were destroyed under the Archiefwet (docs/archive.md)
+        "destroyed_at": destroyed_at,
     }
+
+
+def _destroyed_at(dispute):
+    """When the case's files and personal data were destroyed (None: not); one query, only for an ended case."""
+    if dispute.state not in CONCLUDED_STATES:
+        return None
+    return (CaseRetention.objects.filter(dispute=dispute, destroyed_at__isnull=False)
+            .values_list("destroyed_at", flat=True).first())
 
 
 def _representing(user, dispute) -> list[str]:

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from disputes import permissions, selectors
-from disputes.models import PublicationStatus
+from disputes.models import CaseRetention, PublicationStatus
 from disputes.services.publication import PUBLISHABLE_STATES
 from disputes.states import CONCLUDED_STATES
 
@@ -42,6 +42,14 @@ def _publication_panel(user, dispute) -> dict | None:
     return {"latest": latest, "prepared": status == PublicationStatus.PREPARED,
             "published": status == PublicationStatus.PUBLISHED,
             "public_url": public_path(latest) if latest is not None else ""}
+
+
+def _retention(dispute):
+    """The section "Archief" (docs/archive.md): the retention an ended case got, with the list it was destroyed by;
+    one query, and none for a case still open (it has no retention yet)."""
+    if dispute.state not in CONCLUDED_STATES:
+        return None
+    return CaseRetention.objects.select_related("destruction_list").filter(dispute=dispute).first()
 
 
 class CaseView(StaffView):
@@ -94,6 +102,8 @@ class CaseView(StaffView):
             # the publication of a decided case without personal data: the secretariat prepares it, a second person
             # approves (docs/publication.md)
             "publication_panel": _publication_panel(request.user, dispute),
+            # the archive: nomination, category and archiefactiedatum; once destroyed, when and by which list
+            "retention": _retention(dispute),
         }
         return render(request, "workflow/case.html", context)
 
