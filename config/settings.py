@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "workflow",
     "rest_framework",  # the API for connected systems (disputes/api/, docs/api.md)
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files for /api/v1/docs/, served as our own static files (CSP)
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # the acting user of a history row (disputes/history)
     "disputes.access_log.AccessLogMiddleware",  # records 403, 404 on case addresses, 429 (docs/audit.md)
+    "disputes.api.middleware.ApiMiddleware",  # /api/: every call in the access log, every error problem+json
     "disputes.twofactor.StaffTwoFactorMiddleware",
     "disputes.auth.UploadRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -318,6 +320,14 @@ MINISTER_MANDATE_FUNCTION = os.environ.get("MINISTER_MANDATE_FUNCTION", "de dire
 COMMISSION_MEMBERS_PER_CASE = int(os.environ.get("COMMISSION_MEMBERS_PER_CASE", "2"))
 # The public address of the site, for links in e-mails (no request there to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+
+# -- connected systems (docs/api.md, docs/zgw.md) ------------------------------------------------------------------
+#: webhooks to http:// and loopback addresses (tests and a local receiver only; never in production: SSRF)
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", False)
+#: the ministry's RSIN as bronorganisatie of the ZGW export; 000000000 is a placeholder (docs/zgw.md)
+ZGW_RSIN = os.environ.get("ZGW_RSIN", "000000000")
+#: the address of the ZGW catalogue holding the zaaktypen of docs/zgw.md (empty: the product's own address)
+ZGW_CATALOGI_URL = os.environ.get("ZGW_CATALOGI_URL", "")
 # Uploads through the portal: at most this many files and bytes in one request.
 PORTAL_MAX_FILES_PER_REQUEST = int(os.environ.get("PORTAL_MAX_FILES_PER_REQUEST", "20"))
 PORTAL_MAX_UPLOAD_REQUEST_BYTES = int(os.environ.get("PORTAL_MAX_UPLOAD_REQUEST_BYTES", str(200 * 1024 * 1024)))
@@ -358,6 +368,39 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     # the reverse proxy (nginx) terminates TLS and says so in this header; without it, behind a proxy
     # every request looks like plain HTTP and is redirected to HTTPS again and again
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The API for connected systems (disputes/api/, docs/api.md): only an application's key opens it (no sessions), JSON
+# only, errors as application/problem+json (RFC 9457), cursor pagination, a rate limit per application.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["disputes.api.authentication.ApplicationKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["disputes.api.permissions.ScopePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["disputes.api.throttling.ApplicationRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "disputes.api.pagination.IdCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "disputes.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "PAGE_SIZE": 50,
+}
+#: requests per application (all its keys together) per minute before a 429
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Geschilbeslechting prestatieafspraken API",
+    "DESCRIPTION": "Zaken, documenten, advies en uitspraak per geschilpunt en dossierexports voor gekoppelde "
+                   "systemen van het ministerie (docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: no CDN, no inline script (CSP)
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"DisputeKindEnum": "disputes.models.DisputeKind",
+                            "DeadlineKindEnum": "disputes.models.DeadlineKind"},
+}
+
 # Content Security Policy without inline script or style (django-csp).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

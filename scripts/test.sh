@@ -141,9 +141,9 @@ port_open "$RABBITMQ_PORT" && fault_broker="$RABBITMQ"
 DATABASE_URL="$PG/${db}" DATABASE_RUNTIME_ROLE="$runtime_role" FAULT_TEST_BROKER_URL="$fault_broker" \
   suite --create-db || exit $?
 
-echo "== the long lists, the dashboard and search at 100,000 generated cases on PostgreSQL (tests/benchmarks, docs/load.md)"
+echo "== the long lists, the dashboard, search and the API at 100,000 generated cases on PostgreSQL (tests/benchmarks, docs/load.md)"
 DATABASE_URL="$PG/${db}" DATABASE_RUNTIME_ROLE="$runtime_role" BENCHMARK_SIZES=100000 \
-  suite tests/benchmarks/test_bulk_lists.py -k postgresql -s --create-db || exit $?
+  suite tests/benchmarks/test_bulk_lists.py tests/benchmarks/test_api_bulk.py -k postgresql -s --create-db || exit $?
 
 for broker in "$REDIS" "$RABBITMQ"; do
   port="${broker##*:}"; port="${port%%/*}"

@@ -88,7 +88,8 @@ class LetterCopy(models.Model):
     addressee = models.CharField(_("geadresseerde"), max_length=300)
     capacity = models.CharField(_("hoedanigheid"), max_length=20, blank=True)
     document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="letter_copy")
-    #: the day the paper copy went in the post, recorded by a connected system (``POST /api/v1/…/per-post/``)
+    #: the day the paper copy went in the post, recorded by a connected system
+    #: (``POST /api/v1/letters/copies/<id>/posted/``)
     posted_on = models.DateField(_("per post verzonden op"), null=True, blank=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
-from ..models import ApiApplication, ApiKey, ApiScope, Confidentiality, DisputeKind
+from ..models import ApiApplication, ApiKey, ApiScope, Confidentiality, DisputeKind, IdempotentRequest
 
 #: every key starts so, which lets secret scanners (and people) recognise one: ``gpa_<8 hex>_<secret>``
 KEY_PREFIX = "gpa_"
@@ -26,6 +26,8 @@ PREFIX_LENGTH = len(KEY_PREFIX) + 8
 #: how long a key lives unless the secretariat chooses otherwise
 DEFAULT_KEY_DAYS = 365
 MAX_KEY_DAYS = 2 * 365
+#: how long a write's ``Idempotency-Key`` is remembered (disputes/api/idempotency.py)
+IDEMPOTENCY_KEPT = timedelta(hours=24)
 
 
 def key_hash(key: str) -> str:
@@ -134,3 +136,10 @@ def authenticate_key(key: str) -> ApiKey | None:
     if api_key.last_used_at is None or now - api_key.last_used_at > timedelta(minutes=5):
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)  # at most every five minutes
     return api_key
+
+
+def idempotency_keys_prune() -> int:
+    """Forget the writes' ``Idempotency-Key``s older than 24 hours (the periodic task
+    ``disputes.tasks.prune_idempotency_keys``); returns how many. A key sent again after that is a new request."""
+    deleted, _counts = IdempotentRequest.objects.filter(created_at__lt=clock.now() - IDEMPOTENCY_KEPT).delete()
+    return deleted

@@ -62,6 +62,8 @@ def allowed_audiences(user, dispute: Dispute) -> list[str]:
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return []
+    if permissions.application_of(user) is not None:  # a connected application's account: its own narrow rule
+        return permissions.application_export_audiences(user, dispute)
     if not permissions.can_view_dispute(user, dispute):
         return []
     if user.is_superuser or permissions.has_role(user, *FULL_ROLES):

@@ -7,6 +7,8 @@ outbox. The system sends its own letters the same way (``send_system_letter``: t
 extension notice, the decision that a request is inadmissible, the herstelbesluit).
 """
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .. import clock, letterbook, outbox, permissions
 from ..errors import OperationNotAllowed
-from ..models import Letter, LetterCopy, LetterStatus, LetterTemplate, PartyRole
+from ..models import Confidentiality, Letter, LetterCopy, LetterStatus, LetterTemplate, PartyRole
 from ._core import lock, on_commit_notify, record, require_operation, service
 from .documents import store_document
 
@@ -221,3 +223,34 @@ def send_system_letter(dispute, kind: str, *, actor=None, signer=None, context: 
                                    body=template.body, context=context or {}, created_by=actor,
                                    created_at=clock.now())
     return _deliver(letter, actor=actor, signer=signer, announce=False)
+
+
+@service
+def letter_copy_posted(*, actor, copy: LetterCopy, posted_on: date) -> LetterCopy:
+    """Record the day the paper copy of a sent letter went in the post (a connected system of the post room,
+    ``POST /api/v1/letters/copies/{id}/posted/``; ``permissions.can_record_posting``). Not in the future, not
+    before the letter was sent; the same day again changes nothing and records nothing; another day corrects it
+    (the event names the previous day). Recorded as ``letter_posted``, internal."""
+    dispute = lock(copy.letter.dispute)
+    permissions.require(permissions.can_record_posting(actor, dispute),
+                        _("U mag de verzending per post van deze brief niet vastleggen."))
+    copy = LetterCopy.objects.select_for_update().select_related("letter").get(pk=copy.pk)
+    letter = copy.letter
+    if letter.status != LetterStatus.SENT or letter.sent_at is None:
+        raise ValidationError(_("Deze brief is niet verstuurd."))
+    if posted_on > clock.today():
+        raise ValidationError({"posted_on": _("De datum van verzending per post ligt in de toekomst.")})
+    if posted_on < clock.localdate(letter.sent_at):
+        raise ValidationError({"posted_on": _("De datum van verzending per post ligt vóór de dag waarop de brief "
+                                              "is verstuurd.")})
+    if copy.posted_on == posted_on:
+        return copy
+    previous, copy.posted_on = copy.posted_on, posted_on
+    copy.save(update_fields=["posted_on"])
+    payload = {"letter": str(letter.pk), "copy": copy.pk, "kind": letter.kind, "addressee": copy.addressee,
+               "organisation": str(copy.organisation_id) if copy.organisation_id else None,
+               "posted_on": posted_on.isoformat()}
+    if previous is not None:
+        payload["previous"] = previous.isoformat()
+    record(dispute, actor=actor, kind="letter_posted", visibility=Confidentiality.INTERNAL, payload=payload)
+    return copy
