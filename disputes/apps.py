@@ -11,9 +11,12 @@ class DisputesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import access_log  # noqa: F401 - connects the log-out receiver of the access log
+        from .services import retention, webhooks
         from .uploads import apply_qpdf_limits
 
         apply_qpdf_limits()  # qpdf's decoders are capped process-wide, before any PDF is opened
+        retention.connect()  # an ending case gets its retention rule (disputes/services/retention.py)
+        webhooks.connect()  # change notifications: a delivery per subscription that may hear of an event
 
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="disputes.create_cache_table")
 

@@ -10,8 +10,17 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .errors import NotPermitted
-from .models import ApiScope, ArchiveRole, CaseSeatRole, Dispute, PartyRole, StaffRole
-from .states import OPERATIONS, TRANSITIONS, Actor
+from .models import (
+    ApiScope,
+    ArchiveRole,
+    CaseSeatRole,
+    Confidentiality,
+    Dispute,
+    DossierAudience,
+    PartyRole,
+    StaffRole,
+)
+from .states import OPERATIONS, TRANSITIONS, Actor, DisputeState
 from .visibility import organisation_ids, roles  # re-exported: permissions.roles(user) etc.
 
 
@@ -99,6 +108,39 @@ def application_may(user, scope: str) -> bool:
     application = application_of(user)
     return bool(application is not None and application.revoked_at is None and scope in application.scopes
                 and scope in ApiScope.values)
+
+
+def application_sees(user, dispute: Dispute) -> bool:
+    """Whether the request's application may see this case at all: a filed case (never a draft) of one of its
+    kinds (every kind when it names none). Any other case answers 404, as one that does not exist. The same rule
+    as the API's querysets (``disputes.api.visibility.case_filter``), for one case in a service."""
+    application = application_of(user)
+    return bool(application is not None and application.revoked_at is None
+                and dispute.state != DisputeState.DRAFT and dispute.submitted_at is not None
+                and (not application.kinds or dispute.kind in application.kinds))
+
+
+def application_export_audiences(user, dispute: Dispute) -> list[str]:
+    """The versions of the dossier a connected application may request and download (``services.dossier``
+    asks this for an application's account instead of its staff and party rules): with the scope
+    ``exports:write`` on a case it sees, the party version, and the full version too when it may read internal
+    documents (``max_confidentiality`` internal). Its account holds no role: this is its only way to a dossier."""
+    if not (application_may(user, ApiScope.REQUEST_EXPORTS) and application_sees(user, dispute)):
+        return []
+    if application_of(user).max_confidentiality == Confidentiality.INTERNAL:
+        return [DossierAudience.FULL, DossierAudience.PARTY]
+    return [DossierAudience.PARTY]
+
+
+def can_request_export_as_application(user, dispute: Dispute, audience: str) -> bool:
+    """A connected application's request for (and download of) ``audience`` of the dossier of ``dispute``."""
+    return audience in application_export_audiences(user, dispute)
+
+
+def can_record_posting(user, dispute: Dispute) -> bool:
+    """Recording that a sent letter went by post (``services.letter_copy_posted``): a connected application with
+    the scope ``letters:write`` on a case it sees (the post room's system); nobody on the web."""
+    return application_may(user, ApiScope.RECORD_POST) and application_sees(user, dispute)
 
 
 def active_party_ids(dispute: Dispute, role: str | None = None) -> set:

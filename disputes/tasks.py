@@ -188,3 +188,37 @@ def relay_outbox() -> int:
     from . import outbox
 
     return outbox.relay()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_webhook(*, delivery_id: str) -> str:
+    """One attempt at a change notification (CloudEvent) for one subscription (disputes/services/webhooks.py)."""
+    from .services import webhooks
+
+    return webhooks.deliver(delivery_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def retry_webhooks() -> int:
+    """Put the change notifications whose next attempt is due back in the outbox (the back-off's clock)."""
+    from .services import webhooks
+
+    return webhooks.retry_due()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def prune_idempotency_keys() -> int:
+    """Forget the API writes' Idempotency-Keys older than 24 hours (disputes/api/idempotency.py, docs/api.md)."""
+    from .services.api import idempotency_keys_prune
+
+    return idempotency_keys_prune()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def destroy_list(*, list_id: str) -> int:
+    """Destroy the cases of an approved destruction list (disputes/services/archive.py, docs/archive.md): one case
+    per transaction, files first; a run that stops half-way (a worker killed, a storage error) is run again by
+    another delivery or by ``destruction_list_destroy`` on the list being destroyed, and finishes the rest."""
+    from .services.archive import destroy_pending
+
+    return destroy_pending(list_id)

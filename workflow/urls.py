@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import security, views
+from .views import applications, destruction, transfer
 
 app_name = "workflow"
 urlpatterns = [
@@ -10,6 +11,25 @@ urlpatterns = [
     path("taken/", views.InboxView.as_view(), name="inbox"),
     path("zoeken/", views.SearchView.as_view(), name="search"),
     path("archief/", views.ArchiveView.as_view(), name="archive"),
+    path("archief/overbrenging/", transfer.TransferListView.as_view(), name="transfer"),
+    path("archief/overbrenging/<uuid:pk>/", transfer.TransferExportView.as_view(), name="transfer-export"),
+    # destruction lists: the record manager, the reviewer and the archivist (docs/workflow.md "Vernietigingslijsten")
+    path("archief/vernietiging/", destruction.DestructionListsView.as_view(), name="destruction-lists"),
+    path("archief/vernietiging/nieuw/", destruction.DestructionListNewView.as_view(), name="destruction-list-new"),
+    path("archief/vernietiging/<uuid:list_pk>/", destruction.DestructionListView.as_view(),
+         name="destruction-list"),
+    path("archief/vernietiging/<uuid:list_pk>/indienen/", destruction.DestructionListSubmitView.as_view(),
+         name="destruction-list-submit"),
+    path("archief/vernietiging/<uuid:list_pk>/beoordelen/", destruction.DestructionListReviewView.as_view(),
+         name="destruction-list-review"),
+    path("archief/vernietiging/<uuid:list_pk>/bijwerken/", destruction.DestructionListUpdateView.as_view(),
+         name="destruction-list-update"),
+    path("archief/vernietiging/<uuid:list_pk>/goedkeuren/", destruction.DestructionListApproveView.as_view(),
+         name="destruction-list-approve"),
+    path("archief/vernietiging/<uuid:list_pk>/vernietigen/", destruction.DestructionListDestroyView.as_view(),
+         name="destruction-list-destroy"),
+    path("archief/vernietiging/<uuid:list_pk>/verklaring.pdf", destruction.DestructionCertificateView.as_view(),
+         name="destruction-list-certificate"),
     path("commissie/", views.RosterView.as_view(), name="roster"),
     path("overzicht/", views.DashboardView.as_view(), name="dashboard"),
     path("overzicht/jaarverslag/", views.AnnualReportView.as_view(), name="annual-report"),
@@ -30,6 +50,16 @@ urlpatterns = [
     path("brieven/<slug:kind>/voorbeeld.pdf", views.LetterTemplatePreviewView.as_view(),
          name="letter-template-preview"),
     path("brieven/<slug:kind>/herstellen/", views.LetterTemplateResetView.as_view(), name="letter-template-reset"),
+    # connected applications and their keys (docs/api.md "Applicaties en sleutels"): the secretariat only
+    path("applicaties/", applications.ApplicationsView.as_view(), name="applications"),
+    path("applicaties/nieuw/", applications.ApplicationNewView.as_view(), name="application-new"),
+    path("applicaties/<uuid:application_pk>/", applications.ApplicationView.as_view(), name="application"),
+    path("applicaties/<uuid:application_pk>/sleutels/nieuw/", applications.KeyNewView.as_view(),
+         name="application-key-new"),
+    path("applicaties/<uuid:application_pk>/sleutels/<int:key_pk>/intrekken/", applications.KeyRevokeView.as_view(),
+         name="application-key-revoke"),
+    path("applicaties/<uuid:application_pk>/intrekken/", applications.ApplicationRevokeView.as_view(),
+         name="application-revoke"),
     path("geschillen/<uuid:pk>/", views.CaseView.as_view(), name="case"),
     path("geschillen/<uuid:pk>/taken/<int:task_pk>/", views.TaskView.as_view(), name="task"),
     path("geschillen/<uuid:pk>/taken/<int:task_pk>/toewijzen/", views.TaskAssignView.as_view(), name="task-assign"),

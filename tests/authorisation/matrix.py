@@ -35,9 +35,32 @@ ACTORS = {
     # respondent corporation): a member like any other, so it answers as the respondent wherever a row does not
     # name it
     "oidc_party": "oidc_party",
+    # the archive's roles (Django groups of disputes.models.ArchiveRole; docs/archive.md): no staff role, no party,
+    # no case's contents; only the archive's own pages (destruction lists, transfer) name them
+    "record_manager": "record_manager",
+    "archive_reviewer": "archive_reviewer",
+    "archivist": "archivist",
+    # connected applications (docs/api.md): no session, their key as ``Authorization: Bearer`` (``API_ACTORS``).
+    # On a web page they answer like the anonymous visitor (a key opens no web page); on an /api/ row: ``application``
+    # holds every scope, up to internal documents, every kind of dispute; ``application_unscoped`` only the scope
+    # ``notifications`` (403 wherever another is needed); ``application_other_kind`` every scope but only
+    # ``nakoming`` cases (the matrix's cases are of another kind: 404, as a case that does not exist)
+    "application": None,
+    "application_unscoped": None,
+    "application_other_kind": None,
 }
-#: an actor a row does not name answers like this one when the row names it (rather than as "*")
-SAME_AS = {"invitee": "anonymous", "representative": "respondent", "oidc_party": "respondent"}
+#: the applications behind the API actors: (scopes, highest confidentiality, kinds); ``make_applications`` registers
+#: them through the services and keeps their keys on the world
+API_ACTORS = {
+    "application": (None, "internal", []),
+    "application_unscoped": (["notifications"], "parties", []),
+    "application_other_kind": (None, "internal", ["nakoming"]),
+}
+#: an actor a row does not name answers like this one when the row names it (rather than as "*"); the archive's
+#: roles, logged in without any relation to a case or a staff role, answer like the outsider
+SAME_AS = {"invitee": "anonymous", "representative": "respondent", "oidc_party": "respondent",
+           "record_manager": "outsider", "archive_reviewer": "outsider", "archivist": "outsider",
+           "application": "anonymous", "application_unscoped": "anonymous", "application_other_kind": "anonymous"}
 OUTCOMES = {"allow", "login", "401", "403", "404", "405"}
 
 
@@ -127,3 +150,44 @@ def _fill(value, objects: dict):
     if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
         return str(objects[value[1:-1]])
     return value
+
+
+# -- the API's actors -----------------------------------------------------------------------------------------------
+def make_applications(world) -> dict:
+    """Register the ``API_ACTORS``' applications through the services and keep each key on ``world.api_keys``;
+    returns the objects the staff pages on applications name (``application``'s application and key)."""
+    from disputes.models import ApiScope
+    from disputes.services import api as api_services
+
+    world.api_keys, objects = {}, {}
+    for actor, (scopes, highest, kinds) in API_ACTORS.items():
+        application = api_services.application_register(
+            actor=world.secretary, name=f"Matrix {actor}", scopes=scopes or list(ApiScope.values),
+            max_confidentiality=highest, kinds=kinds)
+        issued = api_services.key_issue(actor=world.secretary, application=application)
+        world.api_keys[actor] = issued.key
+        if actor == "application":
+            objects = {"api_application": application.pk, "api_key": issued.api_key.pk}
+    # a subscription to change notifications of ``application`` (api:subscription-detail; disputes/services/webhooks)
+    from disputes.models import ApiApplication
+    from disputes.services import webhooks
+
+    subscriber = ApiApplication.objects.get(name="Matrix application").user
+    subscribed = webhooks.subscription_add(actor=subscriber, callback_url="https://ministerie.example/hook")
+    objects["subscription"] = subscribed.subscription.pk
+    return objects
+
+
+def is_api(name: str) -> bool:
+    return name.startswith("api:")
+
+
+def request_options(row: "Row", actor: str, world) -> dict:
+    """What a request of ``actor`` on ``row`` carries besides its session: an application's key, and on an API
+    write the ``Idempotency-Key`` it must have (a fresh one per request: each runs on the objects as made)."""
+    options = {}
+    if actor in API_ACTORS:
+        options["HTTP_AUTHORIZATION"] = f"Bearer {world.api_keys[actor]}"
+    if is_api(row.name):
+        options["HTTP_IDEMPOTENCY_KEY"] = f"matrix-{row.name}-{actor}"
+    return options

@@ -11,6 +11,7 @@ The world and the cases are made once for the module (``shared``), inside a tran
 at its end; every request runs in a savepoint of its own, so each sees the objects as they were made.
 """
 
+import json
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -29,7 +30,17 @@ from disputes import clock, services
 from disputes.invitations import token_for as invitation_token
 from disputes.models import DossierExport, Organisation
 from disputes.services import dossier as dossier_services
-from tests.authorisation.matrix import ACTORS, OUTCOMES, Row, classify, load_matrix, url_names
+from tests.authorisation.matrix import (
+    ACTORS,
+    OUTCOMES,
+    Row,
+    classify,
+    is_api,
+    load_matrix,
+    make_applications,
+    request_options,
+    url_names,
+)
 from tests.factories import World, case_in_state, member, pdf, pdf_bytes, representative, staff
 
 MATRIX = load_matrix()
@@ -197,9 +208,15 @@ def _make_objects(world) -> dict:
     services.publication_approve(publication_=services.publication_prepare(dispute=published, actor=world.secretary),
                                  actor=sec2)
     at("2017-03-02 10:00")
+    archive_objects = _destruction_lists(world)
+    api_objects = make_applications(world)  # the API's actors: applications with their keys (docs/api.md)
+    acknowledgement = case.letters.get(kind="ontvangstbevestiging").copies.first()  # api:letter-copy-posted
     for made in (case, draft, responding, remedying):
         made.refresh_from_db()
     return {
+        **archive_objects,
+        **api_objects,
+        "letter_copy": acknowledgement.pk,
         "case": case.pk,
         "case_version": case.version,
         "point": case.points.first().pk,
@@ -243,6 +260,51 @@ def _make_objects(world) -> dict:
     }
 
 
+def _destruction_lists(world) -> dict:
+    """The archive's three roles and a destruction list in each state a URL acts on (docs/archive.md), each with a
+    withdrawn case of its own, made through the services; one more withdrawn case is a candidate for a new list."""
+    from disputes.models import ArchiveRole, RetentionRule, RetentionScope
+    from disputes.retention import INGETROKKEN
+    from disputes.services import archive
+
+    world.record_manager = staff("recordmanager", ArchiveRole.RECORD_MANAGER)
+    world.archive_reviewer = staff("beoordelaar", ArchiveRole.REVIEWER)
+    world.archivist = staff("archivaris", ArchiveRole.ARCHIVIST)
+    manager, reviewer, archivist = world.record_manager, world.archive_reviewer, world.archivist
+    # the selectielijst table is the ministry's (set in the admin): here a withdrawn case is kept 0 years, so its
+    # archiefactiedatum has passed on the day of every request
+    RetentionRule.objects.filter(scope=RetentionScope.CASE, key=INGETROKKEN).update(years=0)
+    cases = [case_in_state(world, "withdrawn") for _ in range(7)]
+    at("2017-03-02 10:00")
+
+    def listed(name, case, *, submit=True, reviewed=None, approved=None):
+        made = archive.destruction_list_create(actor=manager, name=name, case_ids=[case.pk])
+        if submit:
+            archive.destruction_list_submit(actor=manager, destruction_list=made, reviewer=reviewer,
+                                            archivist=archivist)
+        if reviewed is not None:
+            reasons = {made.items.get().pk: "Nog nodig voor een bezwaar"} if reviewed == "back" else {}
+            archive.destruction_list_review(actor=reviewer, destruction_list=made, sent_back=reasons)
+        if approved:
+            archive.destruction_list_approve(actor=archivist, destruction_list=made, sent_back={})
+        return made
+
+    destroyed = listed("Vernietigd", cases[6], reviewed="ok", approved=True)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        archive.destruction_list_destroy(actor=manager, destruction_list=destroyed)
+    return {
+        "destruction_candidate": cases[0].pk,
+        "destruction_new": listed("Nieuw", cases[1], submit=False).pk,
+        "destruction_reviewing": listed("Ter beoordeling", cases[2]).pk,
+        "destruction_sent_back": listed("Teruggestuurd", cases[3], reviewed="back").pk,
+        "destruction_approving": listed("Bij de archivaris", cases[4], reviewed="ok").pk,
+        "destruction_approved": listed("Goedgekeurd", cases[5], reviewed="ok", approved=True).pk,
+        "destruction_destroyed": destroyed.pk,
+        "archive_reviewer": reviewer.pk,
+        "archivist": archivist.pk,
+    }
+
+
 def _oidc_party(world):
     """The account the eHerkenning route makes for the respondent corporation's KvK number, through the product's
     own code (``PartyBackend.user_for``, as its callback does after the broker's tokens were checked)."""
@@ -281,12 +343,16 @@ def test_the_matrix_holds(name, world, objects, client):
             user_attr = ACTORS[actor]
             if user_attr is not None:
                 client.force_login(getattr(world, user_attr))
+            options = request_options(row, actor, world)  # an application's key (docs/api.md)
             with _isolated():
                 if method == "GET":
-                    response = client.get(url)
+                    response = client.get(url, **options)
+                elif is_api(name):  # the API reads JSON only
+                    response = client.post(url, json.dumps(row.post_data(actor, objects)),
+                                           content_type="application/json", **options)
                 else:
                     files = {field: _upload() for field in row.uploads}
-                    response = client.post(url, {**row.post_data(actor, objects), **files})
+                    response = client.post(url, {**row.post_data(actor, objects), **files}, **options)
             got = classify(response, login_url)
             if expected == "allow":
                 allowed = row.allow.get(method, [])

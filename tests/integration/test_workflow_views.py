@@ -635,6 +635,26 @@ ACCESS = {
     "publication-replacement-undo": {"case": True, "replacement": True, "post_only": True},
     "publication-approve": {"case": True, "post_only": True},
     "publication-withdraw": {"case": True, "post_only": True},
+    # destruction lists: the archive's roles only, no staff role; staff 403 too (test_destruction_ui)
+    "destruction-lists": {"case": False},
+    "destruction-list-new": {"case": False},
+    "destruction-list": {"case": False, "list": True},
+    "destruction-list-submit": {"case": False, "list": True, "post_only": True},
+    "destruction-list-review": {"case": False, "list": True, "post_only": True},
+    "destruction-list-update": {"case": False, "list": True, "post_only": True},
+    "destruction-list-approve": {"case": False, "list": True, "post_only": True},
+    "destruction-list-destroy": {"case": False, "list": True},
+    "destruction-list-certificate": {"case": False, "list": True},
+    # the transfer of cases to be kept: the record manager only; staff 403 (test_transfer)
+    "transfer": {"case": False},
+    "transfer-export": {"case": False, "transfer": True, "post_only": True},
+    # connected applications and their keys: the secretariat only; other staff 403 (tests/api/test_applications)
+    "applications": {"case": False},
+    "application-new": {"case": False},
+    "application": {"case": False, "application": True},
+    "application-key-new": {"case": False, "application": True},
+    "application-key-revoke": {"case": False, "application": True, "key": True},
+    "application-revoke": {"case": False, "application": True},
 }
 
 
@@ -669,6 +689,14 @@ def test_every_workflow_url_is_for_staff_only_and_hides_unknown_cases(client, wo
             args.append(representation.pk)
         if spec.get("replacement"):
             args.append(1)  # a replacement (none on this case: the case is checked first)
+        if spec.get("list"):
+            args.append(uuid.uuid4())  # a destruction list: a party is refused before the list is looked up
+        if spec.get("transfer"):
+            args.append(pk)  # the case itself: a party of it is refused (403), of another case 404 (test_transfer)
+        if spec.get("application"):
+            args.append(uuid.uuid4())  # an application: a party is refused before it is looked up
+        if spec.get("key"):
+            args.append(1)
         if spec.get("task"):
             args.append(task.pk)
         if "action" in spec:

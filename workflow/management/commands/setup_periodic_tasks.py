@@ -10,6 +10,10 @@ PERIODIC_TASKS = {
     # name: (task, every N minutes | "minute hour" once a day, Amsterdam time)
     "Termijnen bewaken": ("workflow.tasks.enforce_deadlines", 5),
     "Uitgaande berichten doorsturen": ("disputes.tasks.relay_outbox", 1),
+    # change notifications (webhooks) whose next attempt is due: the back-off's shortest wait is a minute
+    "Wijzigingsberichten opnieuw versturen": ("disputes.tasks.retry_webhooks", 1),
+    # the API writes' Idempotency-Keys are kept 24 hours (docs/api.md "Schrijven")
+    "Idempotency-Keys opruimen": ("disputes.tasks.prune_idempotency_keys", 60),
     # at night, when reading every stored file does not compete with the users
     "Integriteit documenten controleren": ("disputes.tasks.check_integrity", "30 2"),
 }
