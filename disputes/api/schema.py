@@ -3,7 +3,7 @@ scheme, and the problem+json answers of every operation."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from .problems import PROBLEM_SCHEMA, PROBLEM_TYPE
 
@@ -25,3 +25,8 @@ def problems(*codes: int) -> dict:
 
 def binary(*media_types: str) -> dict:
     return {(200, media_type): OpenApiResponse(response=OpenApiTypes.BINARY) for media_type in media_types}
+
+
+#: the header every write needs (disputes/api/idempotency.py)
+IDEMPOTENCY_KEY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
+                                   description="1 to 100 printable ASCII characters (docs/api.md, Schrijven)")

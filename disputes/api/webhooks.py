@@ -13,7 +13,7 @@ All need the scope ``notifications``; another application's subscription is a 40
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,10 +50,6 @@ class SubscriptionListSerializer(serializers.Serializer):
     results = SubscriptionOutSerializer(many=True)
 
 
-IDEMPOTENCY_KEY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
-                                   description="1 to 100 printable ASCII characters (docs/api.md, Schrijven)")
-
-
 def _invalid(exc: DjangoValidationError):
     if hasattr(exc, "error_dict"):
         return exceptions.ValidationError(exc.message_dict)
@@ -79,7 +75,7 @@ class SubscriptionListView(APIView):
         subscriptions = webhooks.subscriptions_of(request.user)
         return Response({"results": [represent(request, s) for s in subscriptions]})
 
-    @extend_schema(tags=["subscriptions"], request=SubscriptionSerializer, parameters=[IDEMPOTENCY_KEY],
+    @extend_schema(tags=["subscriptions"], request=SubscriptionSerializer, parameters=[schema.IDEMPOTENCY_KEY],
                    responses={201: SubscriptionCreatedSerializer, **schema.problems(400, 409)})
     def post(self, request):
         issued = {}

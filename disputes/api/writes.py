@@ -8,6 +8,7 @@ exist) and an ``Idempotency-Key`` (disputes/api/idempotency.py).
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +16,7 @@ from rest_framework.views import APIView
 from ..models import ApiScope, DossierAudience, LetterCopy, LetterStatus
 from ..services import dossier as dossier_services
 from ..services import letters as letter_services
-from . import visibility
+from . import schema, visibility
 from .idempotency import idempotent
 from .permissions import application
 
@@ -35,6 +36,14 @@ class ExportRequestSerializer(serializers.Serializer):
     audience = serializers.ChoiceField(choices=DossierAudience.choices)
 
 
+class ExportRequestedSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    case = serializers.UUIDField()
+    audience = serializers.ChoiceField(choices=DossierAudience.choices)
+    status = serializers.CharField()
+    url = serializers.URLField(help_text="Where to follow the export (also the Location header).")
+
+
 def export_url(export) -> str:
     """Where the export is followed (H4's ``GET /api/v1/exports/{id}/``)."""
     try:
@@ -49,6 +58,8 @@ class CaseExportRequestView(WriteView):
 
     required_scope = ApiScope.REQUEST_EXPORTS
 
+    @extend_schema(tags=["exports"], request=ExportRequestSerializer, parameters=[schema.IDEMPOTENCY_KEY],
+                   responses={202: ExportRequestedSerializer, **schema.problems(400, 404, 409)})
     def post(self, request, pk):
         return idempotent(request, lambda: self.write(request, pk))
 
@@ -71,12 +82,23 @@ class PostedSerializer(serializers.Serializer):
     posted_on = serializers.DateField(input_formats=["iso-8601"])
 
 
+class PostedCopySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    letter = serializers.UUIDField()
+    case = serializers.UUIDField()
+    kind = serializers.CharField()
+    addressee = serializers.CharField()
+    posted_on = serializers.DateField()
+
+
 class LetterCopyPostedView(WriteView):
     """``POST /api/v1/letters/copies/{id}/posted/`` with ``{"posted_on": "YYYY-MM-DD"}``: the paper copy of a
     sent letter (one per addressee, ``LetterCopy``) went in the post that day. 200 with the copy."""
 
     required_scope = ApiScope.RECORD_POST
 
+    @extend_schema(tags=["letters"], request=PostedSerializer, parameters=[schema.IDEMPOTENCY_KEY],
+                   responses={200: PostedCopySerializer, **schema.problems(400, 404, 409)})
     def post(self, request, pk):
         return idempotent(request, lambda: self.write(request, pk))
 
