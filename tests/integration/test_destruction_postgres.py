@@ -10,10 +10,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from disputes import clock
 from disputes.models import (
     CaseRetention,
+    DestructionItem,
+    DestructionList,
     DestructionStatus,
     Dispute,
     DisputeEvent,
@@ -48,6 +51,16 @@ def _refused(dispute_id) -> None:
                 cursor.execute(sql, [str(dispute_id)])
 
 
+def _on_a_list_being_destroyed(dispute) -> None:
+    """What the services reach only after the reviewer and the archivist approved (test_destruction.py): the case on
+    a list in DESTROYING. Made directly here, to test the trigger alone."""
+    made = DestructionList.objects.create(name="Trigger", status=DestructionStatus.DESTROYING,
+                                          author=dispute.created_by, created_at=timezone.now())
+    DestructionItem.objects.create(destruction_list=made, dispute=dispute, case_number=dispute.case_number,
+                                   kind=dispute.kind, municipality="Leiden", ended_on=timezone.localdate(),
+                                   action_date=timezone.localdate(), category="GPA-4")
+
+
 def _kinds_and_payloads(dispute):
     return list(DisputeEvent.objects.filter(dispute=dispute).order_by("pk").values_list("pk", "kind", "payload"))
 
@@ -61,6 +74,11 @@ def test_erasing_the_details_passes_and_every_other_change_is_refused(world, as_
     with as_table_owner():
         _refused(dispute.pk)  # the owner: the trigger alone
     assert _kinds_and_payloads(dispute) == before
+    # not even the erasure, while the case is on no list being destroyed (nothing without the completed review)
+    with pytest.raises(Exception, match="append-only"):
+        with transaction.atomic():
+            DisputeEvent.objects.filter(dispute=dispute).erase_details()
+    _on_a_list_being_destroyed(dispute)
     # the one change allowed: the details go, who did what when stays
     assert DisputeEvent.objects.filter(dispute=dispute).erase_details() == len(before)
     after = _kinds_and_payloads(dispute)
