@@ -87,6 +87,22 @@ def moment(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=clock.AMSTERDAM)
 
 
+def shipped_retention_rules() -> None:
+    """The selectielijst table as migration 0021 ships it. A transactional test empties every table afterwards
+    (pytest-django's flush), the rows of data migrations included; the groups come back with get_or_create at use
+    (``user_with_role``), these here."""
+    import importlib
+
+    from disputes.models import RetentionRule
+
+    if RetentionRule.objects.exists():
+        return
+    shipped = importlib.import_module("disputes.migrations.0021_archive_and_api").DEFAULT_RULES
+    for scope, key, category, description, nomination, years in shipped:
+        RetentionRule.objects.create(scope=scope, key=key, category=category, description=description,
+                                     nomination=nomination, years=years)
+
+
 @dataclass
 class World:
     gemeente: Organisation
@@ -107,6 +123,7 @@ class World:
 
     @classmethod
     def create(cls) -> "World":
+        shipped_retention_rules()
         gem = OrganisationFactory(name="Gemeente Leiderdorp", kind="gemeente")
         corp = OrganisationFactory(name="Rijnhart Wonen", kind="woningcorporatie")
         huur = OrganisationFactory(name="Huurdersbelangenorganisatie Leiderdorp", kind="huurdersorganisatie")
