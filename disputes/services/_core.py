@@ -88,8 +88,11 @@ def record(
     payload: dict | None = None,
     visibility: str = Confidentiality.PARTIES,
     organisation=None,
+    announce: bool = True,
 ) -> DisputeEvent:
-    """Append an event to the audit trail, in the caller's transaction, and announce it. An act of a
+    """Append an event to the audit trail, in the caller's transaction, and announce it (``event_recorded``; not
+    when ``announce`` is False: an event recorded by a receiver of another event, which would otherwise reach the
+    other receivers before the event it follows from). An act of a
     representative (gemachtigde) for ``organisation`` names them in the payload (``representative``), so every
     timeline says who acted "namens" the organisation."""
     if representing(actor, dispute, organisation):
@@ -105,7 +108,8 @@ def record(
         payload=payload or {},
         visibility=visibility,
     )
-    signals.event_recorded.send(sender=DisputeEvent, dispute=dispute, event=event)
+    if announce:  # a consequence recorded by a receiver of another event stays quiet (services/retention.py)
+        signals.event_recorded.send(sender=DisputeEvent, dispute=dispute, event=event)
     if dispute.state != DisputeState.DRAFT:  # staff search does not see drafts (disputes/search.py)
         outbox.enqueue("disputes.tasks.index_case", dispute_id=str(dispute.pk))
     return event

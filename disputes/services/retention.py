@@ -90,10 +90,13 @@ def retention_assign(dispute: Dispute) -> CaseRetention | None:
         DocumentRetention.objects.get_or_create(document=document, defaults={
             "category": own.category, "years": own.years, "action_date": action_date(source_date, own.years)})
         documents += 1
-    record(dispute, actor=None, kind="retention_assigned", visibility=Confidentiality.INTERNAL, payload={
-        "outcome": key, "nomination": retention.nomination, "category": retention.category,
-        "years": retention.years, "action_date": retention.action_date.isoformat(), "documents": documents,
-    })
+    # recorded quietly: it follows from the event that ended the case, which the workflow and the change
+    # notifications must see first and alone (tests/integration/test_workflow_flow.py)
+    record(dispute, actor=None, kind="retention_assigned", visibility=Confidentiality.INTERNAL, announce=False,
+           payload={
+               "outcome": key, "nomination": retention.nomination, "category": retention.category,
+               "years": retention.years, "action_date": retention.action_date.isoformat(), "documents": documents,
+           })
     return retention
 
 
